@@ -1,0 +1,3 @@
+from sorascript.cli import main
+
+main()

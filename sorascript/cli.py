@@ -1,0 +1,141 @@
+"""The `sorac` command line: the only module that prints or exits."""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from sorascript import __version__
+
+app = typer.Typer(
+    name="sorac",
+    help="SoraScript compiler: check .shot shot lists and lower them to Videos API plans.",
+    no_args_is_help=True,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    pretty_exceptions_enable=False,
+)
+
+
+class CheckFormat(str, Enum):
+    human = "human"
+    short = "short"
+    json = "json"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"sorac {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def main_options(
+    version: bool = typer.Option(False, "--version", "-V", help="Print the version and exit.", callback=_version, is_eager=True),
+) -> None:
+    """SoraScript compiler: check .shot shot lists and lower them to Videos API plans."""
+
+
+def _fail(message: str, code: int = 2) -> None:
+    typer.echo(f"sorac: error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _color(stream) -> bool:
+    return stream.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _options(allow: list[str], deny: list[str]):
+    from sorascript.diagnostics.codes import CODES
+    from sorascript.driver import Options
+
+    codes: dict[str, set[str]] = {"allow": set(), "deny": set()}
+    for kind, values in (("allow", allow), ("deny", deny)):
+        for value in values:
+            for item in value.split(","):
+                item = item.strip()
+                if not item:
+                    continue
+                if kind == "deny" and item.lower() == "warnings":
+                    codes[kind].add("warnings")
+                elif item.upper() in CODES:
+                    codes[kind].add(item.upper())
+                else:
+                    _fail(f"--{kind} {item}: no such diagnostic code (see `sorac explain CODE`)")
+    return Options(frozenset(codes["allow"]), frozenset(codes["deny"]))
+
+
+def _summary(diagnostics) -> str:
+    errors = sum(d.severity == "error" for d in diagnostics)
+    warnings = sum(d.severity == "warning" for d in diagnostics)
+    parts = []
+    if errors:
+        parts.append(f"{errors} error{'s' if errors != 1 else ''}")
+    if warnings:
+        parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+    return ", ".join(parts) if parts else "no problems"
+
+
+@app.command()
+def check(
+    files: List[Path] = typer.Argument(..., help="The .shot files to check.", show_default=False),
+    format: CheckFormat = typer.Option(CheckFormat.human, "--format", "-f", help="How to print diagnostics."),
+    allow: List[str] = typer.Option([], "--allow", help="Silence a warning code (repeatable, or CODE,CODE).", show_default=False),
+    deny: List[str] = typer.Option([], "--deny", help="Make a warning code, or all `warnings`, an error.", show_default=False),
+) -> None:
+    """Check .shot files and print their diagnostics. Exit 0 when clean or
+    warnings only, 1 on errors, 2 on usage or I/O errors."""
+    from sorascript import driver
+    from sorascript.diagnostics.render import diagnostic_json, render_human, render_short
+
+    options = _options(allow, deny)
+    results = [driver.check(path, options) for path in files]
+    io_failed = False
+    everything = []
+    out = sys.stdout
+    for result in results:
+        if result.problem:
+            typer.echo(f"sorac: error: {result.problem}", err=True)
+            io_failed = True
+            continue
+        everything.extend(result.diagnostics)
+        if format is CheckFormat.human:
+            out.write(render_human(result.diagnostics, result.sources, color=_color(out)))
+        elif format is CheckFormat.short:
+            out.write(render_short(result.diagnostics))
+    if format is CheckFormat.json:
+        import json
+
+        out.write(json.dumps([diagnostic_json(d) for d in everything], indent=2, ensure_ascii=False) + "\n")
+    elif format is CheckFormat.human and not io_failed:
+        checked = sum(1 for r in results if not r.problem)
+        typer.echo(f"{_summary(everything)} in {checked} file{'s' if checked != 1 else ''}", err=True)
+    if io_failed:
+        raise typer.Exit(2)
+    raise typer.Exit(1 if any(d.severity == "error" for d in everything) else 0)
+
+
+@app.command()
+def explain(code: str = typer.Argument(..., help="A diagnostic code such as E402 or W101.")) -> None:
+    """Print the long explanation of a diagnostic code, with an example."""
+    from sorascript.diagnostics.explain import explanation
+
+    text = explanation(code.strip().upper())
+    if text is None:
+        _fail(f"no such diagnostic code: {code} (codes look like E101, W104, N001)")
+    typer.echo(text.rstrip("\n"))
+
+
+def main() -> None:
+    try:
+        app(prog_name="sorac")
+    except KeyboardInterrupt:
+        typer.echo("sorac: interrupted", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)

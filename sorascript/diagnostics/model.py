@@ -1,0 +1,65 @@
+"""The diagnostic model shared by every phase, the CLI and the language server."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from sorascript.diagnostics.codes import CODES
+from sorascript.source import Span
+
+Severity = Literal["error", "warning", "note"]
+SEVERITY_RANK = {"error": 0, "warning": 1, "note": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    span: Span
+    message: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """Replacement text for a span: a code action in the language server."""
+
+    span: Span
+    replacement: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    severity: Severity
+    code: str
+    message: str  # lowercase, no trailing period, makes sense alone
+    span: Span
+    label: str = ""  # what the primary span's underline says
+    secondary: tuple[Label, ...] = ()
+    help: tuple[str, ...] = ()
+    fix: Fix | None = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+    def with_severity(self, severity: Severity) -> "Diagnostic":
+        return replace(self, severity=severity)
+
+    def sort_key(self) -> tuple:
+        return (self.span.file, self.span.start, self.span.end, self.code, self.message)
+
+
+def make(
+    code: str,
+    message: str,
+    span: Span,
+    label: str = "",
+    *,
+    secondary: tuple[Label, ...] | list[Label] = (),
+    help: str | tuple[str, ...] | list[str] = (),
+    fix: Fix | None = None,
+) -> Diagnostic:
+    """A diagnostic with the severity its code is registered with."""
+    if isinstance(help, str):
+        help = (help,)
+    return Diagnostic(CODES[code].severity, code, message, span, label, tuple(secondary), tuple(help), fix)

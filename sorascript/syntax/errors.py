@@ -1,0 +1,198 @@
+"""Lark's parse errors as diagnostics: what was expected, in words, and the
+common mistakes by name (a missing `:`, an empty block, a camera move outside
+`camera:`, an unterminated string...)."""
+
+from __future__ import annotations
+
+import difflib
+
+from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+
+from sorascript import vocab
+from sorascript.diagnostics import Diagnostic, make
+from sorascript.source import SourceFile, Span
+
+_WORDS = {
+    "NAME": "a name",
+    "STRING": "a string",
+    "LONG_STRING": "a string",
+    "QUANTITY": "a quantity such as `4s`",
+    "_NL": "the end of the line",
+    "_INDENT": "an indented block",
+    "_DEDENT": "the end of the block",
+    "$END": "the end of the file",
+    "DOTDOT": "`..`",
+}
+
+
+# A keyword that tells which block the parser is in, and how to say what that block takes.
+_BLOCK_CONTENTS = [
+    ("SHOT", "a declaration such as `shot NAME:`, `palette NAME:`, `character NAME:` or `import \"…\"`"),
+    ("DURATION", "a shot statement such as `duration 4s`, `camera:`, `beats:` or a quoted description"),
+    ("FRAMING", "a camera statement (`framing`, `lens`, `rig` …), a move such as `pan left 30deg`, or a quoted line"),
+    ("QUALITY", "a lighting line such as `key \"window light\" from camera-left`, `quality soft`, or a quoted line"),
+    ("PAUSE", "a dialogue line such as `mara (quietly): \"…\"`, `pause 1s`, or a quoted line"),
+    ("SIZES", "a model setting such as `sizes`, `durations`, `price`, `audio` or `notes`"),
+    ("VOICE", "a quoted description, `voice \"…\"`, `wardrobe \"…\"` or `cameo \"clip.mp4\"`"),
+    ("WEATHER", "a quoted description, `time \"…\"` or `weather \"…\"`"),
+    ("BLEND", "a quoted description, `blend …`, `grade:` or `film \"…\"`"),
+    ("KEEP", "the change as a quoted line, or `keep \"…\"`"),
+    ("CONTINUITY", "a shot name (optionally followed by a transition), `continuity \"…\"`, or a quoted line"),
+]
+
+
+def _describe_expected(expected: set[str], terminals: dict[str, str]) -> str:
+    for marker, description in _BLOCK_CONTENTS:
+        if marker in expected:
+            return description
+    words: list[str] = []
+    keywords = sorted(f"`{terminals[n]}`" for n in expected if n not in _WORDS and n in terminals)
+    for name in ("NAME", "STRING", "QUANTITY", "DOTDOT", "_NL", "_INDENT", "_DEDENT", "$END"):
+        if name in expected and _WORDS[name] not in words:
+            words.append(_WORDS[name])
+    if "LONG_STRING" in expected and "a string" not in words:
+        words.append("a string")
+    if len(keywords) > 6:
+        keywords = keywords[:6] + ["another statement"]
+    items = keywords + words
+    if not items:
+        return "something else"
+    if len(items) == 1:
+        return items[0]
+    return ", ".join(items[:-1]) + " or " + items[-1]
+
+
+def _describe_found(error: UnexpectedToken) -> str:
+    token = error.token
+    if token.type in _WORDS and token.type not in ("NAME", "QUANTITY"):
+        return _WORDS[token.type] if token.type not in ("STRING", "LONG_STRING") else f"the string {token.value.splitlines()[0]}"
+    return f"`{token.value}`"
+
+
+def _point(source: SourceFile, offset: int) -> Span:
+    offset = min(offset, len(source.text))
+    return source.span(offset, offset + (1 if offset < len(source.text) else 0))
+
+
+def _line_span(source: SourceFile, line: int) -> Span:
+    """The non-blank part of a line, comment excluded."""
+    text = source.line_text(line)
+    code = text.split("//", 1)[0].rstrip()
+    start = len(code) - len(code.lstrip())
+    begin = source._line_starts[line - 1]
+    return source.span(begin + start, begin + max(len(code), start + 1))
+
+
+def syntax_diagnostic(error: UnexpectedInput, source: SourceFile, terminals: dict[str, str]) -> Diagnostic:
+    if isinstance(error, UnexpectedCharacters):
+        return _unexpected_character(error, source)
+    assert isinstance(error, UnexpectedToken)
+    token = error.token
+    expected = set(error.expected)
+    start = token.start_pos if token.start_pos is not None else len(source.text)
+
+    if token.type == "_INDENT":
+        end = token.end_pos if token.end_pos is not None else start
+        line = token.end_line or 1
+        span = source.span(end - len(token.value), end) if token.value else _point(source, end)
+        return make("E108", "unexpected indentation", span if token.value else _line_span(source, line),
+                    "this line is indented deeper than the block it is in",
+                    help="indent a line only under a header that ends in `:`; otherwise line it up with the line above")
+
+    if expected == {"_INDENT"}:
+        header = _header_line(source, start)
+        span = _line_span(source, header)
+        shown = span_text(source, span)
+        return make("E106", f"`{shown}` opens a block with nothing in it", span, "empty block",
+                    help=f"indent the block's lines under `{shown}` by 4 spaces, or remove the header")
+
+    if "COLON" in expected and token.type in ("_NL", "$END", "STRING", "LONG_STRING"):
+        line = source.position(min(start, max(len(source.text) - 1, 0)))[0]
+        header = source.line_text(line).split("//", 1)[0].strip()
+        if token.type in ("_NL", "$END"):
+            return make("E102", f"missing `:` after `{header}`", _point(source, start), "expected `:` here",
+                        help=f"a line that opens a block ends in a colon: `{header}:`")
+        return make("E102", "missing `:` before the spoken line", source.span(start, token.end_pos or start + 1),
+                    "expected `:` before this", help='write `SPEAKER: "line"` or `SPEAKER (delivery): "line"`')
+
+    if _starts_line(source, token):
+        diagnostic = _wrong_block(error, source)
+        if diagnostic is not None:
+            return diagnostic
+
+    span = source.span(start, token.end_pos) if token.end_pos and token.end_pos > start else _point(source, start)
+    hint: tuple[str, ...] = ()
+    if token.type == "NAME":
+        keywords = [terminals[n] for n in expected if n in terminals and n not in _WORDS and terminals[n].isidentifier()]
+        close = difflib.get_close_matches(str(token.value), keywords, n=1, cutoff=0.7)
+        if close:
+            hint = (f"did you mean `{close[0]}`?",)
+    return make("E101", f"expected {_describe_expected(expected, terminals)}, found {_describe_found(error)}", span,
+                "unexpected here", help=hint)
+
+
+def span_text(source: SourceFile, span: Span) -> str:
+    return source.line_text(span.line)[span.column - 1 : span.end_column - 1] if span.line == span.end_line else ""
+
+
+def _header_line(source: SourceFile, offset: int) -> int:
+    """The line of the block header an empty block hangs from: the last code line
+    at or before `offset` that ends in `:`."""
+    line = source.position(min(offset, max(len(source.text) - 1, 0)))[0]
+    for candidate in range(line, 0, -1):
+        code = source.line_text(candidate).split("//", 1)[0].rstrip()
+        if code.endswith(":"):
+            return candidate
+    return line
+
+
+def _starts_line(source: SourceFile, token) -> bool:
+    if token.type not in ("NAME", "QUANTITY") and not token.type.isupper():
+        return False
+    if token.line is None or token.column is None:
+        return False
+    text = source.line_text(token.line)
+    return text[: token.column - 1].strip() == ""
+
+
+def _wrong_block(error: UnexpectedToken, source: SourceFile) -> Diagnostic | None:
+    token = error.token
+    word = str(token.value)
+    span = source.span(token.start_pos, token.end_pos)
+    top_level = token.column == 1
+    if token.type == "QUANTITY":
+        return make("E107", "a timed line must be inside a block", span, "timed line here",
+                    help="timed lines go inside `beats:`, `camera:` (moves), `dialogue:` (`at T`) or `sound:` (`at T`)")
+    home = vocab.STATEMENT_HOME.get(word)
+    if home is not None:
+        what = "camera move" if word in vocab.MOVES else "statement"
+        return make("E107", f"`{word}` is a {what} that belongs inside `{home}`", span, f"not allowed here",
+                    help=f"move this line into the shot's `{home}` block" if home.endswith(":") and " " not in home
+                    else f"move this line into a `{home}` block")
+    if word in vocab.SHOT_STATEMENTS:
+        if top_level:
+            return make("E107", f"`{word}` is a shot statement, written outside any shot", span, "outside a shot",
+                        help="indent it under a `shot NAME:` (or `defaults:`) header")
+        return make("E107", f"`{word}` is a shot statement and cannot go inside this block", span, "not allowed here",
+                    help="move it out of the block, to the shot's own level")
+    return None
+
+
+def _unexpected_character(error: UnexpectedCharacters, source: SourceFile) -> Diagnostic:
+    offset = error.pos_in_stream
+    char = error.char
+    if char == '"':
+        if source.text.startswith('"""', offset):
+            return make("E104", "unterminated triple-quoted string", source.span(offset, offset + 3),
+                        "this string is never closed", help='close it with `"""`')
+        line = source.position(offset)[0]
+        line_end = source._line_starts[line - 1] + len(source.line_text(line))
+        return make("E104", "unterminated string", source.span(offset, max(line_end, offset + 1)),
+                    "this string has no closing quote on its line",
+                    help='close it with `"` before the end of the line; a string over several lines is written `"""…"""`')
+    if char == "'":
+        return make("E109", "strings use double quotes", _point(source, offset), "a single quote",
+                    help="write `\"…\"` instead of `'…'`")
+    shown = "a tab" if char == "\t" else f"`{char}`"
+    return make("E109", f"unexpected character {shown}", _point(source, offset), "not part of the language",
+                help="names are letters, digits, `_` and inner `-`; text goes in double quotes")

@@ -1,0 +1,249 @@
+"""Parse `.shot` text into the AST.
+
+One Lark LALR parser with the contextual lexer, built once per process (its
+tables cached on disk), with the AST builder applied during parsing. After a
+syntax error the parser resumes at the next top-level declaration, so one run
+reports errors in several declarations.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from functools import lru_cache
+
+from lark import Lark, Token
+from lark.exceptions import UnexpectedInput
+from lark.lark import PostLex
+
+from sorascript import resources
+from sorascript.diagnostics import Diagnostic, make
+from sorascript.source import SourceFile
+from sorascript.syntax import ast
+from sorascript.syntax.build import Builder, ParseContext, check_token
+from sorascript.syntax.errors import syntax_diagnostic
+
+MAX_SYNTAX_ERRORS = 50
+_COMMENT = re.compile(r"//[^\n]*")
+_CHECKED = frozenset({"QUANTITY", "STRING", "LONG_STRING"})
+
+
+class Indenter(PostLex):
+    """Turns indentation into _INDENT/_DEDENT tokens and collects comments.
+
+    Unlike Lark's own Indenter it never raises: tabs (E103) and a dedent to a
+    column no enclosing block uses (E108) are reported and parsing goes on.
+    """
+
+    always_accept = ("_NL",)
+    TAB_WIDTH = 4
+
+    def __init__(self, context: ParseContext) -> None:
+        self.ctx = context
+
+    def process(self, stream):
+        levels = [0]
+        token = None
+        for token in stream:
+            if token.type != "_NL":
+                if token.type in _CHECKED:
+                    check_token(token, self.ctx)
+                yield token
+                continue
+            self._collect_comments(token)
+            yield token
+            last = token.value.rsplit("\n", 1)[-1]
+            if "\n" not in token.value:
+                continue  # a trailing comment at the end of the file
+            indentation = last.split("//", 1)[0] if "//" in last else last
+            if "//" in last:
+                continue  # the file ends in a comment line
+            if "\t" in indentation:
+                self._report_tab(token, indentation)
+            indent = sum(self.TAB_WIDTH if ch == "\t" else 1 for ch in indentation)
+            if indent > levels[-1]:
+                levels.append(indent)
+                yield Token.new_borrow_pos("_INDENT", indentation, token)
+                continue
+            while indent < levels[-1]:
+                levels.pop()
+                yield Token.new_borrow_pos("_DEDENT", indentation, token)
+            if indent != levels[-1]:
+                self._report_dedent(token, indentation, levels[-1])
+        while len(levels) > 1:
+            levels.pop()
+            yield Token.new_borrow_pos("_DEDENT", "", token) if token else Token("_DEDENT", "", 0, 1, 1, 1, 1, 0)
+
+    def _line_start(self, token: Token, segment: str) -> tuple[int, int]:
+        """(character offset, line) of the final line that a newline token reaches."""
+        return token.end_pos - len(segment), token.end_line
+
+    def _report_tab(self, token: Token, indentation: str) -> None:
+        start, line = self._line_start(token, indentation)
+        span = self.ctx.span(start, start + len(indentation), line, 1, line, len(indentation) + 1)
+        self.ctx.report(make("E103", "tab in indentation", span, "a tab here",
+                             help="indent with spaces (4 per level); tabs mean different widths in different editors"))
+
+    def _report_dedent(self, token: Token, indentation: str, expected: int) -> None:
+        start, line = self._line_start(token, indentation)
+        span = self.ctx.span(start, start + len(indentation), line, 1, line, len(indentation) + 1)
+        self.ctx.report(make(
+            "E108", "this line's indentation matches no enclosing block", span,
+            f"indented {len(indentation)} columns",
+            help=f"line it up with the block it belongs to (the enclosing block is indented {expected} columns)",
+        ))
+
+    def _collect_comments(self, token: Token) -> None:
+        value = token.value
+        if "//" not in value:
+            return
+        for match in _COMMENT.finditer(value):
+            before = value[: match.start()]
+            line = token.line + before.count("\n")
+            line_start = before.rfind("\n")
+            column = (token.column + match.start()) if line_start == -1 else match.start() - line_start
+            text = match.group(0).rstrip("\r")
+            start = token.start_pos + match.start()
+            span = self.ctx.span(start, start + len(text), line, column, line, column + len(text))
+            self.ctx.comments.append(ast.Comment(text[2:], span))
+
+
+_lock = threading.Lock()
+_context = ParseContext()
+
+
+def _cache_path() -> str | bool:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = os.path.join(base, "sorascript")
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError:
+        return False
+    if not os.access(folder, os.W_OK):
+        return False
+    return os.path.join(folder, "grammar.lark-cache")
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Lark:
+    return Lark(
+        resources.grammar_text(),
+        parser="lalr",
+        lexer="contextual",
+        keep_all_tokens=True,
+        propagate_positions=True,
+        maybe_placeholders=False,
+        postlex=Indenter(_context),
+        transformer=Builder(_context),
+        cache=_cache_path(),
+    )
+
+
+@lru_cache(maxsize=1)
+def _terminal_words() -> dict[str, str]:
+    return {t.name: t.pattern.value for t in _parser().terminals}
+
+
+def parse(source: SourceFile) -> tuple[ast.Module, list[Diagnostic]]:
+    """The module and its syntax diagnostics. Never raises on bad input."""
+    with _lock:
+        return _parse_locked(source)
+
+
+def _parse_locked(source: SourceFile) -> tuple[ast.Module, list[Diagnostic]]:
+    parser = _parser()
+    text = source.text if source.text.endswith("\n") else source.text + "\n"
+    decls: list = []
+    diagnostics: list[Diagnostic] = []
+    comments: list[ast.Comment] = []
+    resume = 0  # everything before this offset is already parsed
+    errors = 0
+    tops: list[int] | None = None
+    while True:
+        _context.reset(source)
+        try:
+            decls += parser.parse(_blank(text, resume))
+            diagnostics += [d for _, d in _context.diagnostics]
+            comments += _context.comments
+            break
+        except UnexpectedInput as error:
+            if tops is None:
+                tops = top_level_starts(text)
+            position = _error_offset(error, text)
+            start = max((t for t in tops if t <= position), default=0)
+            start = max(start, resume)
+            following = next((t for t in tops if t > position), None)
+            end = following if following is not None else len(text)
+            kept = [(offset, d) for offset, d in _context.diagnostics if start <= offset < end]
+            if start > resume:  # the declarations before the broken one parsed fine: keep them
+                _context.reset(source)
+                try:
+                    decls += parser.parse(_blank(text[:start], resume))
+                    diagnostics += [d for _, d in _context.diagnostics]
+                    comments += _context.comments
+                except UnexpectedInput:  # pragma: no cover - a prefix of a valid parse is valid
+                    pass
+            diagnostics += [d for _, d in kept]
+            layout_trouble = any(d.code == "E108" and offset <= position for offset, d in kept)
+            if not layout_trouble:
+                diagnostics.append(syntax_diagnostic(error, source, _terminal_words()))
+            errors += 1
+            if following is None or errors >= MAX_SYNTAX_ERRORS:
+                break
+            resume = following
+    diagnostics.sort(key=Diagnostic.sort_key)
+    comments.sort(key=lambda c: c.span.start)
+    decls.sort(key=lambda d: d.span.start)
+    return ast.Module(source.path, tuple(decls), tuple(comments)), diagnostics
+
+
+def _blank(text: str, upto: int) -> str:
+    """The text with everything before `upto` turned to spaces, offsets and lines kept."""
+    if upto == 0:
+        return text
+    return re.sub(r"[^\n]", " ", text[:upto]) + text[upto:]
+
+
+def _error_offset(error: UnexpectedInput, text: str) -> int:
+    """Where the error is. A dedent takes the position of the line end before it,
+    so an empty block is blamed on its own declaration, not the next one."""
+    token = getattr(error, "token", None)
+    position = token.start_pos if token is not None else getattr(error, "pos_in_stream", None)
+    return len(text) - 1 if position is None else min(position, len(text) - 1)
+
+
+def top_level_starts(text: str) -> list[int]:
+    """Offsets of lines that start a top-level declaration: no indentation, not a
+    comment, not inside a triple-quoted string."""
+    starts = []
+    in_long = False
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        if not in_long and line[:1] not in ("", " ", "\t", "\r", "\n") and not line.startswith("//"):
+            starts.append(offset)
+        in_long = _ends_inside_long_string(line, in_long)
+        offset += len(line)
+    return starts
+
+
+def _ends_inside_long_string(line: str, in_long: bool) -> bool:
+    i = 0
+    while i < len(line):
+        if in_long:
+            end = line.find('"""', i)
+            if end == -1:
+                return True
+            in_long, i = False, end + 3
+        elif line.startswith('"""', i):
+            in_long, i = True, i + 3
+        elif line[i] == '"':
+            i += 1
+            while i < len(line) and line[i] not in '"\n':
+                i += 2 if line[i] == "\\" else 1
+            i += 1
+        elif line.startswith("//", i):
+            return False
+        else:
+            i += 1
+    return in_long

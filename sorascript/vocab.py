@@ -1,0 +1,163 @@
+"""Closed vocabularies and how each word is phrased in a prompt.
+
+Data, not code: to add a framing, a rig or a move, add a row here. Each table
+maps the word a `.shot` file uses to the words the prompt says.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+FRAMINGS = {
+    "extreme-wide": "extreme wide shot",
+    "wide": "wide shot",
+    "full": "full shot",
+    "medium-wide": "medium wide shot",
+    "cowboy": "cowboy shot",
+    "medium": "medium shot",
+    "medium-close-up": "medium close-up",
+    "close-up": "close-up",
+    "extreme-close-up": "extreme close-up",
+    "over-the-shoulder": "over-the-shoulder shot",
+    "two-shot": "two-shot",
+    "insert": "insert shot",
+    "establishing": "establishing shot",
+    "pov": "point-of-view shot",
+}
+# Framings the hands lint treats as close (W104).
+CLOSE_FRAMINGS = frozenset({"close-up", "extreme-close-up", "insert"})
+
+ANGLES = {
+    "eye-level": "eye-level angle",
+    "low": "low angle",
+    "high": "high angle",
+    "dutch": "Dutch angle",
+    "overhead": "overhead angle",
+    "top-down": "top-down angle",
+    "birds-eye": "bird's-eye view",
+    "worms-eye": "worm's-eye view",
+    "profile": "profile angle",
+    "three-quarter": "three-quarter angle",
+}
+
+RIGS = {
+    "tripod": "tripod-mounted",
+    "locked-off": "locked-off",
+    "handheld": "handheld",
+    "shoulder": "shoulder-mounted",
+    "dolly": "on a dolly",
+    "slider": "on a slider",
+    "crane": "on a crane",
+    "jib": "on a jib",
+    "steadicam": "Steadicam",
+    "gimbal": "gimbal-stabilized",
+    "drone": "drone",
+    "car-mount": "car-mounted",
+}
+
+DIRECTIONS = {
+    "camera-left": "camera-left",
+    "camera-right": "camera-right",
+    "frame-left": "frame-left",
+    "frame-right": "frame-right",
+    "above": "above",
+    "below": "below",
+    "behind": "behind",
+    "front": "the front",
+}
+
+LIGHT_ROLES = {
+    "key": "key light",
+    "fill": "fill light",
+    "rim": "rim light",
+    "back": "backlight",
+    "practical": "practical light",
+    "ambient": "ambient light",
+    "bounce": "bounce light",
+    "negative": "negative fill",
+}
+
+LIGHT_QUALITIES = {"soft": "soft", "hard": "hard", "diffuse": "diffuse"}
+
+LAYER_DEPTHS = {"foreground": "Foreground", "midground": "Midground", "background": "Background"}
+
+OVERLAY_POSITIONS = frozenset(
+    {"top-left", "top", "top-right", "center", "bottom-left", "bottom", "bottom-right"}
+)
+
+LOOP_MODES = {
+    "short": "a tight seamless loop, the last frame matching the first",
+    "normal": "a seamless loop",
+    "long": "a long seamless loop with a gradual return to the first frame",
+}
+
+FOCUS_MODES = {"shallow": "shallow depth of field", "deep": "deep focus"}
+
+GRADE_TONES = {"highlights": "highlights", "midtones": "midtones", "shadows": "shadows", "blacks": "blacks"}
+
+# A sequence's transitions: whether each takes a length, and whether it overlaps shots.
+TRANSITIONS = {"cut": "cut", "crossfade": "crossfade", "fade": "fade"}
+
+YES_NO = {"yes": True, "no": False, "true": True, "false": False}
+
+
+@dataclass(frozen=True, slots=True)
+class MoveSpec:
+    axis: str | None  # moves on one axis may not overlap; None: a hold, which overlaps nothing
+    directions: dict[str, str]  # word -> how the prompt says it
+    direction_required: bool
+    amount: str | None  # the quantity kind the move takes: angle or factor
+    framings: bool = False  # push/pull take `from FRAMING to FRAMING`
+    subject: bool = False  # track/rack-focus take a quoted subject
+    phrase: str = ""  # the verb as the prompt says it
+
+
+_LR = {"left": "left", "right": "right"}
+_UD = {"up": "up", "down": "down"}
+
+MOVES: dict[str, MoveSpec] = {
+    "pan": MoveSpec("pan", _LR, True, "angle", phrase="pan"),
+    "tilt": MoveSpec("tilt", _UD, True, "angle", phrase="tilt"),
+    "roll": MoveSpec("roll", _LR, True, "angle", phrase="roll"),
+    "orbit": MoveSpec("orbit", _LR, False, "angle", phrase="orbit"),
+    "push": MoveSpec("push", {"in": "in"}, True, None, framings=True, phrase="push"),
+    "pull": MoveSpec("push", {"out": "out", "back": "back"}, True, None, framings=True, phrase="pull"),
+    "dolly": MoveSpec("push", {"in": "in", "out": "out"}, True, None, framings=True, phrase="dolly"),
+    "truck": MoveSpec("truck", _LR, True, None, phrase="truck"),
+    "crane": MoveSpec("crane", _UD, True, None, phrase="crane"),
+    "zoom": MoveSpec("zoom", {"in": "in", "out": "out"}, True, "factor", phrase="zoom"),
+    "track": MoveSpec("track", {}, False, None, subject=True, phrase="track"),
+    "rack-focus": MoveSpec("rack-focus", {}, False, None, subject=True, phrase="rack focus"),
+    "hold": MoveSpec(None, {}, False, None, phrase="hold"),
+}
+
+# Where a statement word belongs, to say "`pan` goes inside `camera:`" when it
+# stands in another block (E107).
+STATEMENT_HOME: dict[str, str] = {}
+for _word in [*MOVES, "framing", "angle", "lens", "aperture", "rig", "shutter", "fps", "filter", "body", "focus"]:
+    STATEMENT_HOME[_word] = "camera:"
+for _word in [*LIGHT_ROLES, "quality"]:
+    STATEMENT_HOME.setdefault(_word, "lighting:")
+for _word in LAYER_DEPTHS:
+    STATEMENT_HOME[_word] = "layers:"
+for _word in ["sfx", "music", "cue"]:
+    STATEMENT_HOME[_word] = "sound:"
+STATEMENT_HOME["ambient"] = "sound:` or `lighting:"
+STATEMENT_HOME["pause"] = "dialogue:"
+for _word in ["highlights", "midtones", "shadows", "blacks"]:
+    STATEMENT_HOME[_word] = "grade:"
+for _word in ["blend", "grade", "film"]:
+    STATEMENT_HOME[_word] = "style:"
+for _word in ["voice", "wardrobe", "cameo"]:
+    STATEMENT_HOME[_word] = "character NAME:"
+for _word in ["time", "weather"]:
+    STATEMENT_HOME[_word] = "location NAME:"
+STATEMENT_HOME["keep"] = "remix NAME of SHOT:"
+STATEMENT_HOME["continuity"] = "sequence NAME:"
+for _word in ["sizes", "durations", "price", "api-model", "max-characters", "retired", "notes", "audio"]:
+    STATEMENT_HOME[_word] = "model NAME:"
+# Shot statements, for a shot statement written inside a block.
+SHOT_STATEMENTS = frozenset(
+    "model size duration setting cast props mood physics avoid palette style reference camera lighting layers "
+    "beats dialogue sound atmosphere speed overlay cut loop takes variant".split()
+)
