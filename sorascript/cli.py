@@ -120,6 +120,53 @@ def check(
     raise typer.Exit(1 if any(d.severity == "error" for d in everything) else 0)
 
 
+class CompileFormat(str, Enum):
+    json = "json"
+    prompt = "prompt"
+
+
+@app.command("compile")
+def compile_(
+    file: Path = typer.Argument(..., help="The .shot file to compile.", show_default=False),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the plan here instead of stdout."),
+    format: CompileFormat = typer.Option(CompileFormat.json, "--format", "-f", help="json: the plan; prompt: the prompts, for people."),
+    allow: List[str] = typer.Option([], "--allow", help="Silence a warning code (repeatable, or CODE,CODE).", show_default=False),
+    deny: List[str] = typer.Option([], "--deny", help="Make a warning code, or all `warnings`, an error.", show_default=False),
+) -> None:
+    """Check a .shot file, then lower it to a plan of Videos API requests.
+    The plan goes to stdout (or -o); diagnostics go to stderr."""
+    from sorascript import driver
+    from sorascript.diagnostics.render import render_human
+
+    result = driver.compile(file, _options(allow, deny))
+    if result.problem:
+        _fail(str(result.problem))
+    if result.diagnostics:
+        sys.stderr.write(render_human(result.diagnostics, result.sources, color=_color(sys.stderr)))
+    if result.plan is None:
+        typer.echo(f"sorac: {_summary(result.diagnostics)}; no plan written", err=True)
+        raise typer.Exit(1)
+    text = driver.plan_json(result.plan) if format is CompileFormat.json else driver.prompts_text(result.plan)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        _write_atomically(output, text)
+    except OSError as error:
+        _fail(f"cannot write {output}: {error.strerror or error}")
+    typer.echo(f"wrote {output} ({len(result.plan['jobs'])} jobs)", err=True)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    import tempfile
+
+    folder = path.parent if str(path.parent) else Path(".")
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=folder, delete=False, suffix=".tmp") as handle:
+        handle.write(text)
+        temporary = Path(handle.name)
+    temporary.replace(path)
+
+
 @app.command()
 def explain(code: str = typer.Argument(..., help="A diagnostic code such as E402 or W101.")) -> None:
     """Print the long explanation of a diagnostic code, with an example."""

@@ -33,18 +33,62 @@ class Result:
         return any(d.severity == "error" for d in self.diagnostics)
 
 
-def check(path: str | Path, options: Options | None = None) -> Result:
-    options = options or Options()
+def _analyze(path: str | Path, options: Options):
+    from sorascript.files import project_root
+    from sorascript.sema import analyze
+
     file = Path(path)
     shown = display_path(file) if file.is_absolute() else str(path)
     result = Result(shown)
     source = read_source(file, shown)
     if isinstance(source, FileProblem):
         result.problem = source
-        return result
-    from sorascript.syntax import parse
+        return result, None
+    analysis = analyze(source, file, project_root(file))
+    result.sources = analysis.sources
+    result.diagnostics = analysis.diagnostics
+    return result, analysis
 
-    result.sources[source.path] = source
-    module, diagnostics = parse(source)
-    result.diagnostics = diagnostics
+
+def check(path: str | Path, options: Options | None = None) -> Result:
+    """Every diagnostic of one file and what it imports."""
+    result, _ = _analyze(path, options or Options())
     return result
+
+
+def compile(path: str | Path, options: Options | None = None) -> Result:
+    """Check, then lower to the plan when there are no errors."""
+    result, analysis = _analyze(path, options or Options())
+    if analysis is not None and not result.has_errors:
+        from sorascript.lower.plan import build_plan
+
+        result.plan = build_plan(analysis)
+    return result
+
+
+def plan_json(plan: dict) -> str:
+    """The plan as bytes on disk and stdout: stable key order, two-space indent."""
+    import json
+
+    return json.dumps(plan, indent=2, ensure_ascii=False) + "\n"
+
+
+def prompts_text(plan: dict) -> str:
+    """The plan's prompts for people to read (`sorac compile --format prompt`)."""
+    blocks = []
+    for job in plan["jobs"]:
+        request = job["request"]
+        facts = [job["kind"]]
+        if "model" in request:
+            facts += [request["model"], request["size"]]
+        if "seconds" in request:
+            facts.append(f"{request['seconds']}s")
+        if job.get("takes"):
+            facts.append(f"{job['takes']} takes")
+        if job["cost_usd"] is not None:
+            facts.append(f"${job['cost_usd']:.2f}")
+        if job["after"]:
+            facts.append("after " + ", ".join(job["after"]))
+        header = f"=== {job['name']} ({', '.join(facts)}) ==="
+        blocks.append(f"{header}\n{request['prompt']}")
+    return "\n".join(blocks)

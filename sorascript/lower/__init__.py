@@ -1,0 +1,1 @@
+"""AST -> plan: the Videos API requests, their prompts, and the render order."""

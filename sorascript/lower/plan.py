@@ -1,0 +1,158 @@
+"""The plan: every job as an exact Videos API request, in render order.
+
+`request` holds only the API's JSON fields (`seconds` a string). A remix or
+extension names its source in `after`; a reference image is the job's
+`input_reference` (a path from the project root, or another job's last
+frame), never inside `request`. Same source, same bytes.
+"""
+
+from __future__ import annotations
+
+import os
+from decimal import Decimal
+from pathlib import Path
+
+from sorascript.diagnostics.render import diagnostic_json
+from sorascript.lower.prompt import PromptWriter, extend_prompt, remix_prompt
+from sorascript.sema import Analysis
+from sorascript.sema.models import size_text
+from sorascript.sema.timing import Window, cut_windows, ms, range_ms
+from sorascript.syntax import ast
+
+DEFAULT_OVERLAY_POSITION = "bottom"
+
+
+def _seconds_string(value_ms: int) -> str:
+    value = Decimal(value_ms) / 1000
+    return str(value.to_integral_value()) if value == value.to_integral_value() else format(value.normalize(), "f")
+
+
+def _usd(amount: Decimal | None) -> float | None:
+    return None if amount is None else float(amount.quantize(Decimal("0.000001")).normalize())
+
+
+class PlanBuilder:
+    def __init__(self, analysis: Analysis) -> None:
+        self.analysis = analysis
+        self.program = analysis.program
+        self.root = self.program.root.resolve()
+        self._files = {m.source.path: m for m in self.program.modules.values()}
+
+    def project_path(self, file: str) -> str:
+        """A file as the plan names it: relative to the project root, `/`-separated."""
+        module = self._files.get(file)
+        if module is None or module.is_std:
+            return file
+        try:
+            return module.path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return Path(os.path.relpath(module.path.resolve(), self.root)).as_posix()
+
+    def span(self, span) -> dict:
+        return {"file": self.project_path(span.file), "line": span.line, "column": span.column}
+
+    def continuity(self, job_name: str) -> list[str]:
+        lines: list[str] = []
+        for decl in self.program.main.ast.decls:
+            if isinstance(decl, ast.SequenceDecl) and any(
+                isinstance(i, ast.SequenceEntry) and i.shot.text == job_name for i in decl.items
+            ):
+                lines += [i.text.value for i in decl.items if isinstance(i, ast.Continuity)]
+        return lines
+
+    def job(self, job) -> dict:
+        media = self.analysis.media[job.name]
+        out: dict = {"name": job.name, "kind": job.kind}
+        input_reference = None
+        overlays: list[dict] = []
+        if job.kind == "create":
+            shot = self.analysis.shots[job.name]
+            prompt = PromptWriter(shot, self.analysis.scopes, self.continuity(job.symbol.name)).prompt()
+            out["request"] = {
+                "model": shot.model.api_model,
+                "size": size_text(shot.size),
+                "seconds": _seconds_string(shot.duration),
+                "prompt": prompt,
+            }
+            reference = job.view.first(ast.ReferenceFile, ast.ReferenceLastFrame)
+            if isinstance(reference, ast.ReferenceFile):
+                path = (job.view.module.folder / reference.path.value).resolve()
+                input_reference = path.relative_to(self.root).as_posix() if path.is_relative_to(self.root) else reference.path.value
+            elif isinstance(reference, ast.ReferenceLastFrame):
+                input_reference = {"last_frame_of": job.reference_frame_of}
+            overlays = self.overlays(shot)
+        elif job.kind == "remix":
+            out["request"] = {"prompt": remix_prompt(job.symbol.decl)}
+        else:
+            out["request"] = {"prompt": extend_prompt(job.symbol.decl), "seconds": _seconds_string(media.duration)}
+        out["input_reference"] = input_reference
+        out["after"] = list(job.after)
+        out["cost_usd"] = _usd(media.cost)
+        if job.kind == "create" and job.view.first(ast.Takes) is not None:
+            out["takes"] = media.takes
+        if overlays:
+            out["overlays"] = overlays
+        out["span"] = self.span(job.span)
+        return out
+
+    def overlays(self, shot) -> list[dict]:
+        """Overlays the renderer composites after generation (not `in-frame` ones)."""
+        found: list[tuple[ast.Overlay, Window]] = []
+        clip = Window(0, shot.duration)
+        found += [(s, clip) for s in shot.view.stmts if isinstance(s, ast.Overlay)]
+        for cut, window in cut_windows(shot.view.stmts, shot.duration):
+            found += [(s, window) for s in cut.stmts if isinstance(s, ast.Overlay)]
+        out = []
+        for overlay, window in found:
+            if overlay.in_frame:
+                continue
+            start, end = range_ms(overlay.timing) if isinstance(overlay.timing, ast.TimeRange) else (window.start, window.end)
+            out.append({
+                "text": overlay.text.value,
+                "position": overlay.position.text if overlay.position is not None else DEFAULT_OVERLAY_POSITION,
+                "start_s": start / 1000,
+                "end_s": end / 1000,
+            })
+        return out
+
+    def sequences(self) -> list[dict]:
+        out = []
+        for decl in self.program.main.ast.decls:
+            if not isinstance(decl, ast.SequenceDecl):
+                continue
+            entries = [i for i in decl.items if isinstance(i, ast.SequenceEntry)]
+            names = [e.shot.text for e in entries]
+            transitions = []
+            overlap = 0
+            for entry in entries[:-1]:
+                kind = entry.transition.text if entry.transition is not None else "cut"
+                length = ms(entry.length) if entry.length is not None else (1000 if kind == "fade" else None)
+                if kind == "crossfade" and length:
+                    overlap += length
+                transitions.append(kind if length is None else f"{kind} {_seconds_string(length)}s")
+            runtime = sum(self.analysis.media[n].duration for n in names if n in self.analysis.media) - overlap
+            out.append({"name": decl.name.text, "jobs": names, "transitions": transitions, "runtime_s": runtime / 1000})
+        return out
+
+    def plan(self) -> dict:
+        jobs = [self.job(j) for j in self.analysis.jobs]
+        costs = [self.analysis.media[j.name].cost for j in self.analysis.jobs]
+        total = None if any(c is None for c in costs) else sum(costs, Decimal(0))
+        diagnostics = []
+        for d in self.analysis.diagnostics:
+            entry = diagnostic_json(d)
+            entry["file"] = self.project_path(entry["file"])
+            for label in entry["labels"]:
+                label["file"] = self.project_path(label["file"])
+            diagnostics.append(entry)
+        return {
+            "source": self.project_path(self.program.main.source.path),
+            "jobs": jobs,
+            "sequences": self.sequences(),
+            "total_cost_usd": _usd(total),
+            "diagnostics": diagnostics,
+        }
+
+
+def build_plan(analysis: Analysis) -> dict:
+    return PlanBuilder(analysis).plan()

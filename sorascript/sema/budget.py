@@ -1,0 +1,174 @@
+"""What every job costs, extension limits, sequence transitions, and the budget.
+
+Cost is seconds x the model's price per second for the shot's size, for every
+job: each variant, each take, remixes at their source's length, extensions at
+their own length. A size the model has no price for makes the cost unknown,
+and a budget that cannot then be proven is an error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sorascript.diagnostics import Diagnostic, Label, make
+from sorascript.sema.models import ModelProfile, Size, size_text
+from sorascript.sema.shot import ResolvedShot
+from sorascript.sema.timing import ms, seconds
+from sorascript.sema.views import Job
+from sorascript.syntax import ast
+
+# The Videos API's extension limits (API-NOTES): each 4-20 s, at most 6 on one
+# video, 120 s in all.
+EXTENSION_MIN_MS = 4000
+EXTENSION_MAX_MS = 20000
+MAX_EXTENSIONS = 6
+MAX_EXTENDED_MS = 120000
+
+
+@dataclass
+class Media:
+    """What a job produces and what it is billed at."""
+
+    duration: int  # ms of video the job makes
+    model: ModelProfile | None
+    size: Size | None
+    takes: int = 1
+
+    @property
+    def per_second(self) -> Decimal | None:
+        if self.model is None or self.size is None:
+            return None
+        return self.model.price_for(self.size)
+
+    @property
+    def cost(self) -> Decimal | None:
+        price = self.per_second
+        if price is None:
+            return None
+        return Decimal(self.duration) / 1000 * price * self.takes
+
+
+def job_media(jobs: list[Job], shots: dict[str, ResolvedShot]) -> dict[str, Media]:
+    by_name = {j.name: j for j in jobs}
+    media: dict[str, Media] = {}
+
+    def of(name: str, visiting: frozenset = frozenset()) -> Media:
+        if name in media:
+            return media[name]
+        job = by_name.get(name)
+        if job is None or name in visiting:
+            return Media(0, None, None)
+        if job.kind == "create":
+            shot = shots[name]
+            result = Media(shot.duration, shot.model, shot.size, shot.takes)
+        else:
+            source = of(job.source, visiting | {name}) if job.source else Media(0, None, None)
+            if job.kind == "remix":
+                result = Media(source.duration, source.model, source.size)
+            else:
+                result = Media(ms(job.symbol.decl.by) or 0, source.model, source.size)
+        media[name] = result
+        return result
+
+    for job in jobs:
+        of(job.name)
+    return media
+
+
+def check_extensions(jobs: list[Job], media: dict[str, Media], diagnostics: list[Diagnostic]) -> None:
+    by_name = {j.name: j for j in jobs}
+    for job in jobs:
+        if job.kind != "extend":
+            continue
+        decl: ast.ExtendDecl = job.symbol.decl
+        length = ms(decl.by)
+        if length is not None and not EXTENSION_MIN_MS <= length <= EXTENSION_MAX_MS:
+            diagnostics.append(make(
+                "E413", f"an extension of {seconds(length)}s is not allowed; each extension is 4s to 20s", decl.by.span,
+                "outside 4s..20s", help="extend in several steps of 4-20s each, or shorten it",
+            ))
+        chain = []
+        current = job
+        seen = set()
+        while current is not None and current.kind == "extend" and current.name not in seen:
+            seen.add(current.name)
+            chain.append(current)
+            current = by_name.get(current.source) if current.source else None
+        if current is None or current.name in seen:
+            continue
+        total = media[current.name].duration + sum(ms(j.symbol.decl.by) or 0 for j in chain)
+        if len(chain) > MAX_EXTENSIONS:
+            diagnostics.append(make(
+                "E414", f"`{job.name}` is extension number {len(chain)} of `{current.name}`; a video takes at most {MAX_EXTENSIONS}",
+                decl.name.span, "one extension too many", secondary=[Label(current.symbol.decl.name.span, "the video extended")],
+                help="stitch separate shots in a `sequence` instead of extending one video further",
+            ))
+        elif total > MAX_EXTENDED_MS:
+            diagnostics.append(make(
+                "E414", f"extending `{current.name}` this far makes a {seconds(total)}s video; at most {seconds(MAX_EXTENDED_MS)}s",
+                decl.by.span, "past 120s in all", secondary=[Label(current.symbol.decl.name.span, "the video extended")],
+                help="stitch separate shots in a `sequence` instead",
+            ))
+
+
+def check_sequences(module, scopes, media: dict[str, Media], diagnostics: list[Diagnostic]) -> None:
+    for decl in module.ast.decls:
+        if not isinstance(decl, ast.SequenceDecl):
+            continue
+        entries = [i for i in decl.items if isinstance(i, ast.SequenceEntry)]
+        for index, entry in enumerate(entries):
+            if entry.transition is None or entry.transition.text != "crossfade" or entry.length is None:
+                continue
+            length = ms(entry.length)
+            if length is None:
+                continue
+            if index + 1 >= len(entries):
+                diagnostics.append(make("E412", "a crossfade after the last shot has nothing to cross into", entry.transition.span,
+                                        "nothing follows", help="end a sequence with `fade 1s` (to black) or nothing"))
+                continue
+            pair = [entry, entries[index + 1]]
+            lengths = [media[e.shot.text].duration for e in pair if e.shot.text in media]
+            if len(lengths) == 2 and length >= min(lengths):
+                diagnostics.append(make(
+                    "E412", f"a {seconds(length)}s crossfade is not shorter than both shots "
+                    f"(`{pair[0].shot.text}` {seconds(lengths[0])}s, `{pair[1].shot.text}` {seconds(lengths[1])}s)",
+                    entry.length.span, "too long", help="a crossfade overlaps the end of one shot and the start of the next; keep it shorter than both",
+                ))
+
+
+def check_budget(module, jobs: list[Job], media: dict[str, Media], shots: dict[str, ResolvedShot],
+                 diagnostics: list[Diagnostic]) -> None:
+    unknown = [j for j in jobs if media[j.name].cost is None and media[j.name].model is not None]
+    for job in unknown:
+        info = media[job.name]
+        where = job.view.first(ast.SizeStmt).size.span if job.view is not None and job.view.first(ast.SizeStmt) else job.span
+        diagnostics.append(make("N002", f"the cost of `{job.name}` is unknown: `{info.model.name}` has no price for "
+                                f"{size_text(info.size)}", where, "no price band",
+                                help="add a `price $N/s for SIZE` line to the model's profile to budget it"))
+    budget = next((d for d in module.ast.decls if isinstance(d, ast.Budget)), None)
+    if budget is None or budget.amount.kind != "money":
+        return
+    limit = Decimal(budget.amount.text.lstrip("$"))
+    if unknown:
+        names = ", ".join(f"`{j.name}`" for j in unknown)
+        diagnostics.append(make("E508", f"the budget cannot be proven: the cost of {names} is unknown", budget.span,
+                                "unproven", secondary=[Label(unknown[0].span, "cost unknown")],
+                                help="give the model a price for that size, or render at a size it prices"))
+        return
+    total = sum((media[j.name].cost for j in jobs), Decimal(0))
+    if total > limit:
+        ranked = sorted(jobs, key=lambda j: (-media[j.name].cost, j.name))[:3]
+        lines = [f"the most expensive: " + "; ".join(_cost_line(j, media[j.name]) for j in ranked)]
+        lines.append(f"raise it to `budget {dollars(total)}`, or shorten, drop takes, or move shots to a cheaper model or size")
+        diagnostics.append(make("E507", f"the plan costs {dollars(total)}, over the budget of {dollars(limit)}", budget.span,
+                                f"{dollars(total - limit)} over", help=lines))
+
+
+def dollars(amount: Decimal) -> str:
+    return f"${amount.quantize(Decimal('0.01'))}"
+
+
+def _cost_line(job: Job, info: Media) -> str:
+    takes = f" x {info.takes} takes" if info.takes > 1 else ""
+    return f"`{job.name}` {dollars(info.cost)} ({seconds(info.duration)}s x {dollars(info.per_second)}/s{takes})"

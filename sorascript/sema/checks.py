@@ -1,0 +1,465 @@
+"""Checks that need no context beyond the declaration: names, units, closed
+vocabularies, statements set twice, value ranges, blend sums, palette sizes."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from decimal import Decimal
+
+from sorascript import vocab
+from sorascript.diagnostics import Diagnostic, Label, make
+from sorascript.sema.modules import LoadedModule
+from sorascript.sema.scope import JOB_KINDS, Scopes
+from sorascript.syntax import ast
+
+KIND_WORDS = {
+    "duration": "a duration", "angle": "an angle", "focal": "a focal length", "aperture": "an aperture",
+    "temperature": "a colour temperature", "percent": "a percentage", "framerate": "a frame rate",
+    "factor": "a factor", "money": "an amount of money", "size": "a size", "color": "a colour",
+    "integer": "a whole number", "number": "a number",
+}
+KIND_EXAMPLES = {
+    "duration": "`4s` or `500ms`", "angle": "`30deg` or `30°`", "focal": "`50mm`", "aperture": "`f/2.8`",
+    "temperature": "`5600K`", "percent": "`70%`", "framerate": "`24fps`", "factor": "`2x` or `0.5x`",
+    "money": "`$0.10`", "size": "`1280x720`", "color": "`#f2a33a`", "integer": "`3`",
+}
+UNIT_OF = {"duration": "s", "angle": "deg", "focal": "mm", "temperature": "K", "percent": "%", "framerate": "fps", "factor": "x"}
+BUILTIN_SPEAKERS = {"voiceover": "Voiceover", "narrator": "Narrator"}
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+# Smallest and largest sensible values by quantity kind, for E602.
+_RANGES = {
+    "temperature": (1000, 20000, "between 1000K (candle flame is ~1900K) and 20000K (blue sky)"),
+    "percent": (0, 100, "between 0% and 100%"),
+    "aperture": (0.7, 64, "between f/0.7 and f/64"),
+    "focal": (1, 2000, "between 1mm and 2000mm"),
+    "framerate": (1, 1000, "between 1fps and 1000fps"),
+}
+
+
+def article(kind: str) -> str:
+    return KIND_WORDS.get(kind, f"a {kind}")
+
+
+class DeclChecker:
+    def __init__(self, scopes: Scopes, module: LoadedModule) -> None:
+        self.scopes = scopes
+        self.module = module
+        self.diagnostics: list[Diagnostic] = scopes.diagnostics
+
+    def report(self, diagnostic: Diagnostic) -> None:
+        self.diagnostics.append(diagnostic)
+
+    # ---- building blocks -----------------------------------------------------------
+    def quantity(self, q: ast.Quantity | None, expected: str, slot: str, *, positive: bool = False, point: bool = False) -> bool:
+        """Is `q` of the kind the slot takes? `point`: a time that may be 0."""
+        if q is None or q.kind == "unknown":
+            return False
+        if q.kind != expected:
+            if expected in ("duration", "angle") and q.kind == "integer" and q.value == 0:
+                return True  # zero is zero in any unit
+            if expected == "number" and q.kind == "integer":
+                return True
+            hint = f"{slot} takes {article(expected)}, such as {KIND_EXAMPLES.get(expected, '')}"
+            if q.kind in ("integer", "number") and expected in UNIT_OF:
+                hint = f"write `{q.text}{UNIT_OF[expected]}`: a number needs its unit"
+            elif q.kind == "number" and expected == "aperture":
+                hint = f"write `f/{q.text}`"
+            self.report(make("E301", f"expected {article(expected)}, found {article(q.kind)} `{q.text}`", q.span,
+                             f"{article(q.kind)}, not {article(expected)}", help=hint))
+            return False
+        value = q.value
+        if expected == "duration":
+            if value < 0 or (value == 0 and positive and not point):
+                self.report(make("E602", f"{slot} must be longer than zero, found `{q.text}`", q.span, "too short"))
+                return False
+        elif expected == "integer" and positive and value < 1:
+            self.report(make("E602", f"{slot} must be at least 1, found `{q.text}`", q.span, "too small"))
+            return False
+        elif expected in ("factor", "money", "angle") and positive and value <= 0:
+            self.report(make("E602", f"{slot} must be more than zero, found `{q.text}`", q.span, "not positive"))
+            return False
+        elif expected == "size" and (value[0] <= 0 or value[1] <= 0):
+            self.report(make("E602", f"a size has a positive width and height, found `{q.text}`", q.span, "empty frame"))
+            return False
+        elif expected in _RANGES:
+            low, high, words = _RANGES[expected]
+            if not low <= value <= high:
+                self.report(make("E602", f"{slot} must be {words}, found `{q.text}`", q.span, "out of range"))
+                return False
+        return True
+
+    def integer(self, q: ast.Quantity | None, slot: str, *, positive: bool = True) -> bool:
+        if q is None or q.kind == "unknown":
+            return False
+        if q.kind == "number":
+            self.report(make("E302", f"{slot} must be a whole number, found `{q.text}`", q.span, "not a whole number",
+                             help=f"write `{int(q.value)}` or `{int(q.value) + 1}`"))
+            return False
+        return self.quantity(q, "integer", slot, positive=positive)
+
+    def word(self, name: ast.Name | None, table, what: str, block: str | None = None) -> bool:
+        """Is `name` a word of the closed vocabulary `table`? `what` names the table."""
+        if name is None:
+            return True
+        if name.text in table:
+            return True
+        home = vocab.STATEMENT_HOME.get(name.text)
+        if block is not None and name.text in vocab.SHOT_STATEMENTS:
+            self.report(make("E107", f"`{name.text}` is a shot statement and cannot go inside `{block}`", name.span,
+                             "not allowed here", help=f"move this line out of `{block}`, to the shot's own level"))
+            return False
+        if block is not None and home is not None and home != block:
+            self.report(make("E107", f"`{name.text}` belongs inside `{home}`, not `{block}`", name.span, "not allowed here",
+                             help=f"move this line into a `{home}` block"))
+            return False
+        words = sorted(table)
+        close = difflib.get_close_matches(name.text, words, n=1, cutoff=0.5)
+        hint = [f"did you mean `{close[0]}`?"] if close else []
+        if len(words) <= 16:
+            hint.append(f"{what} is one of: " + ", ".join(f"`{w}`" for w in words))
+        self.report(make("E210", f"unknown {what} `{name.text}`", name.span, f"not a known {what}", help=hint))
+        return False
+
+    def set_once(self, items, block: str) -> None:
+        seen: dict[str, object] = {}
+        for item in items:
+            kind = getattr(item, "KIND", None)
+            if kind not in ast.SET_ONCE_KINDS:
+                continue
+            if kind in seen:
+                self.report(make(
+                    "E211", f"`{kind}` is set twice in {block}", item.span, "set again here",
+                    secondary=[Label(seen[kind].span, "first set here")],
+                    help=f"`{kind}` takes one value per block; keep one of the two lines",
+                ))
+            else:
+                seen[kind] = item
+
+    def resolve(self, name: ast.Name, kinds: tuple[str, ...], role: str):
+        return self.scopes.resolve(self.module, name, kinds, role)
+
+    def timing(self, timing, what: str) -> None:
+        if isinstance(timing, ast.TimeRange):
+            self.quantity(timing.start, "duration", f"the start of {what}", point=True)
+            self.quantity(timing.end, "duration", f"the end of {what}", point=True)
+        elif isinstance(timing, ast.TimePoint):
+            self.quantity(timing.at, "duration", f"the time of {what}", point=True)
+
+    # ---- declarations --------------------------------------------------------------------
+    def declaration(self, decl) -> None:
+        handler = getattr(self, "decl_" + type(decl).__name__, None)
+        if handler is not None:
+            handler(decl)
+
+    def decl_Budget(self, decl: ast.Budget) -> None:
+        self.quantity(decl.amount, "money", "`budget`")
+
+    def decl_ModelDecl(self, decl: ast.ModelDecl) -> None:
+        self.set_once([i for i in decl.items if not isinstance(i, ast.ModelPrice)], f"model `{decl.name.text}`")
+        sizes: set = set()
+        for item in decl.items:
+            if isinstance(item, ast.ModelSizes):
+                for q in item.values:
+                    if self.quantity(q, "size", "`sizes`"):
+                        sizes.add(q.value)
+            elif isinstance(item, ast.ModelDurations):
+                for q in item.values:
+                    self.quantity(q, "duration", "`durations`", positive=True)
+            elif isinstance(item, ast.ModelMaxCharacters):
+                self.integer(item.value, "`max-characters`", positive=False)
+            elif isinstance(item, ast.ModelFlag) and item.value.text not in vocab.YES_NO:
+                self.report(make("E303", f"`{item.flag}` takes `yes` or `no`, found `{item.value.text}`", item.value.span,
+                                 "not yes or no"))
+            elif isinstance(item, ast.ModelRetired) and not _DATE.fullmatch(item.date.value):
+                self.report(make("E603", f"`retired` takes a date written YYYY-MM-DD, found \"{item.date.value}\"",
+                                 item.date.span, "not a date", help='write e.g. `retired "2026-09-24"`'))
+        for item in decl.items:
+            if not isinstance(item, ast.ModelPrice):
+                continue
+            self.quantity(item.amount, "money", "`price`")
+            if item.per is not None and item.per.text != "s":
+                self.report(make("E301", f"prices are per second, found `/{item.per.text}`", item.per.span, "not per second",
+                                 help="write the price of one second of video, e.g. `price $0.10/s`"))
+            for q in item.sizes:
+                if self.quantity(q, "size", "`price … for`") and sizes and q.value not in sizes:
+                    self.report(make("E603", f"`{decl.name.text}` has a price for {q.text}, a size it does not list in `sizes`",
+                                     q.span, "not in `sizes`", help=f"add {q.text} to `sizes`, or remove it here"))
+
+    def decl_DefaultsDecl(self, decl: ast.DefaultsDecl) -> None:
+        self.shot_body(decl.stmts, "`defaults:`")
+
+    def decl_PaletteDecl(self, decl: ast.PaletteDecl) -> None:
+        self.palette(decl.items, decl.name, decl.span)
+
+    def palette(self, items, name: ast.Name | None, span) -> None:
+        anchors = [a for a in items if isinstance(a, ast.Anchor)]
+        seen: dict[str, ast.Anchor] = {}
+        for anchor in anchors:
+            if anchor.color is not None:
+                self.quantity(anchor.color, "color", "a palette anchor")
+            if anchor.name.text in seen:
+                self.report(make("E203", f"anchor `{anchor.name.text}` is declared twice in this palette", anchor.name.span,
+                                 "again here", secondary=[Label(seen[anchor.name.text].name.span, "first here")]))
+            seen.setdefault(anchor.name.text, anchor)
+        if not 3 <= len(anchors) <= 5:
+            label = name.span if name is not None else span
+            who = f"palette `{name.text}`" if name is not None else "this palette"
+            self.report(make("W201", f"{who} has {len(anchors)} colour anchor{'s' if len(anchors) != 1 else ''}; 3 to 5 hold a look steady",
+                             label, f"{len(anchors)} anchor{'s' if len(anchors) != 1 else ''}",
+                             help="the prompting guide: name three to five colour anchors and reuse them in every shot"
+                             if len(anchors) < 3 else "keep the 3-5 colours that carry the look; the model cannot hold more"))
+
+    def decl_CharacterDecl(self, decl: ast.CharacterDecl) -> None:
+        self.set_once(decl.items, f"character `{decl.name.text}`")
+
+    def decl_LocationDecl(self, decl: ast.LocationDecl) -> None:
+        self.set_once(decl.items, f"location `{decl.name.text}`")
+
+    def decl_StyleDecl(self, decl: ast.StyleDecl) -> None:
+        self.style(decl.items, f"style `{decl.name.text}`")
+
+    def style(self, items, block: str) -> None:
+        self.set_once(items, block)
+        for item in items:
+            if isinstance(item, ast.Blend):
+                self.blend(item)
+            elif isinstance(item, ast.Grade):
+                self.set_once([i for i in item.items if isinstance(i, ast.GradeLine)], "`grade:`")
+                for line in item.items:
+                    if isinstance(line, ast.GradeLine):
+                        self.word(line.tone, vocab.GRADE_TONES, "grade tone", "grade:")
+
+    def blend(self, blend: ast.Blend) -> None:
+        total = Decimal(0)
+        ok = True
+        for part in blend.parts:
+            if self.quantity(part.percent, "percent", "a blend part", positive=True):
+                total += Decimal(str(part.percent.value))
+            else:
+                ok = False
+        if ok and total != 100:
+            shown = f"{total.normalize():f}%"
+            self.report(make("E601", f"blend adds up to {shown}, not 100%", blend.span, f"{shown} in all",
+                             help="give the parts percentages that sum to 100%, e.g. `blend 70% \"photorealistic\", 30% \"anime\"`"))
+
+    def decl_LensDecl(self, decl: ast.LensDecl) -> None:
+        specs = [i for i in decl.items if isinstance(i, ast.LensSpec)]
+        for spec in specs:
+            self.quantity(spec.focal, "focal", "a lens")
+            if spec.aperture is not None:
+                self.quantity(spec.aperture, "aperture", "a lens")
+        if len(specs) > 1:
+            self.report(make("E211", f"lens `{decl.name.text}` has {len(specs)} lens lines", specs[1].span, "a second lens",
+                             secondary=[Label(specs[0].span, "first lens")], help="a preset is one lens; declare another preset"))
+
+    def decl_ShotDecl(self, decl: ast.ShotDecl) -> None:
+        self.shot_body(decl.stmts, f"shot `{decl.name.text}`")
+
+    def decl_SequenceDecl(self, decl: ast.SequenceDecl) -> None:
+        entries = [i for i in decl.items if isinstance(i, ast.SequenceEntry)]
+        for index, entry in enumerate(entries):
+            self.resolve(entry.shot, JOB_KINDS, "a sequence")
+            if entry.transition is not None and self.word(entry.transition, vocab.TRANSITIONS, "transition"):
+                kind = entry.transition.text
+                if entry.length is not None:
+                    if kind == "cut":
+                        self.report(make("E101", "a cut takes no length", entry.length.span, "not used",
+                                         help="write `cut`, `fade 1s` or `crossfade 0.5s`"))
+                    else:
+                        self.quantity(entry.length, "duration", f"`{kind}`", positive=True)
+                elif kind == "crossfade":
+                    self.report(make("E301", "a crossfade needs a length", entry.transition.span, "how long?",
+                                     help="write e.g. `crossfade 0.5s`"))
+        if not entries:
+            self.report(make("E602", f"sequence `{decl.name.text}` names no shots", decl.name.span, "empty sequence",
+                             help="list its shots in order, one a line"))
+
+    def decl_ExtendDecl(self, decl: ast.ExtendDecl) -> None:
+        self.quantity(decl.by, "duration", "`by`", positive=True)
+
+    # ---- shot statements ---------------------------------------------------------------------
+    def shot_body(self, stmts, block: str) -> None:
+        self.set_once(stmts, block)
+        for stmt in stmts:
+            handler = getattr(self, "stmt_" + type(stmt).__name__, None)
+            if handler is not None:
+                handler(stmt)
+
+    def stmt_ModelStmt(self, stmt: ast.ModelStmt) -> None:
+        self.resolve(stmt.model, ("model",), "`model`")
+
+    def stmt_SizeStmt(self, stmt: ast.SizeStmt) -> None:
+        self.quantity(stmt.size, "size", "`size`")
+
+    def stmt_DurationStmt(self, stmt: ast.DurationStmt) -> None:
+        self.quantity(stmt.duration, "duration", "`duration`", positive=True)
+
+    def stmt_Setting(self, stmt: ast.Setting) -> None:
+        if stmt.location is not None:
+            self.resolve(stmt.location, ("location",), "`setting`")
+
+    def stmt_Cast(self, stmt: ast.Cast) -> None:
+        for name in stmt.names:
+            self.resolve(name, ("character",), "`cast`")
+
+    def stmt_Props(self, stmt: ast.Props) -> None:
+        for name in stmt.names:
+            self.resolve(name, ("prop",), "`props`")
+
+    def stmt_PaletteRef(self, stmt: ast.PaletteRef) -> None:
+        self.resolve(stmt.name, ("palette",), "`palette`")
+
+    def stmt_PaletteBlock(self, stmt: ast.PaletteBlock) -> None:
+        self.palette(stmt.items, None, stmt.span)
+
+    def stmt_StyleRef(self, stmt: ast.StyleRef) -> None:
+        self.resolve(stmt.name, ("style",), "`style`")
+
+    def stmt_StyleBlock(self, stmt: ast.StyleBlock) -> None:
+        self.style(stmt.items, "`style:`")
+
+    def stmt_Camera(self, stmt: ast.Camera) -> None:
+        self.set_once(stmt.items, "`camera:`")
+        for item in stmt.items:
+            if isinstance(item, ast.Framing):
+                self.word(item.name, vocab.FRAMINGS, "framing")
+            elif isinstance(item, ast.Angle):
+                self.word(item.name, vocab.ANGLES, "angle")
+                if item.amount is not None:
+                    self.quantity(item.amount, "angle", "`angle`")
+            elif isinstance(item, ast.Lens):
+                self.quantity(item.focal, "focal", "`lens`", positive=True)
+                if item.aperture is not None:
+                    self.quantity(item.aperture, "aperture", "`lens`")
+            elif isinstance(item, ast.LensPreset):
+                self.resolve(item.name, ("lens",), "`lens`")
+            elif isinstance(item, ast.Aperture):
+                self.quantity(item.value, "aperture", "`aperture`")
+            elif isinstance(item, ast.Rig):
+                self.word(item.name, vocab.RIGS, "rig")
+            elif isinstance(item, ast.Shutter):
+                if self.quantity(item.value, "angle", "`shutter`", positive=True) and item.value.value > 360:
+                    self.report(make("E602", f"a shutter angle is at most 360°, found `{item.value.text}`", item.value.span,
+                                     "more than a full turn", help="180° is the film standard"))
+            elif isinstance(item, ast.Fps):
+                self.quantity(item.value, "framerate", "`fps`")
+            elif isinstance(item, ast.Focus):
+                if item.mode is not None:
+                    self.word(item.mode, vocab.FOCUS_MODES, "focus", "camera:")
+                if isinstance(item.target, ast.Name):
+                    self.resolve(item.target, ("character", "prop"), "`focus on`")
+            elif isinstance(item, ast.Move):
+                self.move(item)
+
+    def move(self, move: ast.Move) -> None:
+        if not self.word(move.verb, vocab.MOVES, "camera move", "camera:"):
+            return
+        spec = vocab.MOVES[move.verb.text]
+        verb = move.verb.text
+        self.timing(move.timing, f"a `{verb}` move")
+        if move.direction is not None:
+            if not spec.directions:
+                self.report(make("E101", f"`{verb}` takes no direction", move.direction.span, "not used",
+                                 help=f"write `{verb}` " + ('"subject"' if spec.subject else "") + " [over DURATION]"))
+            elif move.direction.text not in spec.directions:
+                self.word(move.direction, spec.directions, f"direction for `{verb}`")
+        elif spec.direction_required:
+            choices = " or ".join(f"`{verb} {d}`" for d in spec.directions)
+            self.report(make("E101", f"`{verb}` needs a direction", move.verb.span, "which way?", help=f"write {choices}"))
+        if move.amount is not None:
+            if spec.amount is None:
+                self.report(make("E101", f"`{verb}` takes no amount, found `{move.amount.text}`", move.amount.span, "not used",
+                                 help="give the move a time with `over DURATION` or a range in front"))
+            else:
+                self.quantity(move.amount, spec.amount, f"`{verb}`", positive=True)
+        if move.over is not None:
+            self.quantity(move.over, "duration", "`over`", positive=True)
+        for framing in (move.from_framing, move.to_framing):
+            if framing is None:
+                continue
+            if not spec.framings:
+                self.report(make("E101", f"`{verb}` takes no `from`/`to` framings", framing.span, "not used",
+                                 help="only `push`, `pull` and `dolly` go from one framing to another"))
+            else:
+                self.word(framing, vocab.FRAMINGS, "framing")
+        if spec.subject and move.subject is None:
+            self.report(make("E101", f"`{verb}` needs a subject in quotes", move.verb.span, "what to follow?",
+                             help=f'write e.g. `{verb} "the skater"`'))
+
+    def stmt_Lighting(self, stmt: ast.Lighting) -> None:
+        self.set_once(stmt.items, "`lighting:`")
+        for item in stmt.items:
+            if isinstance(item, ast.Light):
+                self.word(item.role, vocab.LIGHT_ROLES, "lighting role", "lighting:")
+                self.word(item.direction, vocab.DIRECTIONS, "direction")
+                if item.temperature is not None:
+                    self.quantity(item.temperature, "temperature", "a light")
+            elif isinstance(item, ast.Quality):
+                self.word(item.name, vocab.LIGHT_QUALITIES, "light quality")
+
+    def stmt_Layers(self, stmt: ast.Layers) -> None:
+        for item in stmt.items:
+            if isinstance(item, ast.Layer):
+                self.word(item.depth, vocab.LAYER_DEPTHS, "layer", "layers:")
+
+    def stmt_Beats(self, stmt: ast.Beats) -> None:
+        for item in stmt.items:
+            if isinstance(item, ast.Beat):
+                self.timing(item.timing, "a beat")
+            elif isinstance(item, ast.Line):
+                self.line(item)
+            elif isinstance(item, ast.Pause):
+                self.pause(item)
+            elif isinstance(item, ast.SoundLine):
+                self.timing(item.timing, f"a `{item.kind}` line")
+
+    def stmt_Dialogue(self, stmt: ast.Dialogue) -> None:
+        for item in stmt.items:
+            if isinstance(item, ast.Line):
+                self.line(item)
+            elif isinstance(item, ast.Pause):
+                self.pause(item)
+
+    def line(self, line: ast.Line) -> None:
+        self.timing(line.timing, "a dialogue line")
+        if line.speaker.text in BUILTIN_SPEAKERS and not self.scopes.lookup(self.module, line.speaker.text):
+            return
+        self.resolve(line.speaker, ("character",), "a dialogue line")
+
+    def pause(self, pause: ast.Pause) -> None:
+        if pause.duration is not None:
+            self.quantity(pause.duration, "duration", "`pause`", positive=True)
+
+    def stmt_Sound(self, stmt: ast.Sound) -> None:
+        for item in stmt.items:
+            if isinstance(item, ast.SoundLine):
+                self.timing(item.timing, f"a `{item.kind}` line")
+
+    def stmt_Speed(self, stmt: ast.Speed) -> None:
+        self.quantity(stmt.factor, "factor", "`speed`", positive=True)
+
+    def stmt_Overlay(self, stmt: ast.Overlay) -> None:
+        if stmt.position is not None and stmt.position.text not in vocab.OVERLAY_POSITIONS:
+            self.word(stmt.position, vocab.OVERLAY_POSITIONS, "overlay position")
+        self.timing(stmt.timing, "an overlay")
+
+    def stmt_Loop(self, stmt: ast.Loop) -> None:
+        self.word(stmt.mode, vocab.LOOP_MODES, "loop length")
+
+    def stmt_Takes(self, stmt: ast.Takes) -> None:
+        self.integer(stmt.count, "`takes`")
+
+    def stmt_Cut(self, stmt: ast.Cut) -> None:
+        self.timing(stmt.timing, "a cut")
+        self.shot_body(stmt.stmts, "`cut`")
+
+    def stmt_Variant(self, stmt: ast.Variant) -> None:
+        self.shot_body(stmt.stmts, f"variant `{stmt.name.text}`")
+
+
+def check_declarations(scopes: Scopes, module: LoadedModule) -> None:
+    checker = DeclChecker(scopes, module)
+    for decl in module.ast.decls:
+        checker.declaration(decl)

@@ -1,0 +1,216 @@
+"""Loading a program: the compiled file, everything it imports, and the prelude.
+
+`import "std/NAME"` resolves inside the installed standard library; any other
+import resolves from the importing file and may not leave the project root
+(no absolute paths, no `..` out of it, no symlink out of it). `std/models` is
+imported implicitly by every module but itself.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sorascript import resources
+from sorascript.diagnostics import Diagnostic, Label, make
+from sorascript.files import FileProblem, display_path, read_source
+from sorascript.source import SourceFile, Span
+from sorascript.syntax import ast, parse
+
+PRELUDE = "std/models"
+
+
+@dataclass
+class LoadedModule:
+    key: str  # "std/NAME" or the resolved path of the file
+    path: Path
+    source: SourceFile
+    ast: ast.Module
+    is_std: bool
+    imports: list[tuple[ast.Import | None, str]] = field(default_factory=list)  # None: the prelude
+
+    @property
+    def folder(self) -> Path:
+        return self.path.parent
+
+
+@dataclass
+class Program:
+    root: Path
+    main: LoadedModule
+    modules: dict[str, LoadedModule]
+
+    def module_of_file(self, file: str) -> LoadedModule | None:
+        for module in self.modules.values():
+            if module.source.path == file:
+                return module
+        return None
+
+
+def inside(path: Path, root: Path) -> bool:
+    try:
+        path.relative_to(root)
+        return True
+    except ValueError:
+        return False
+
+
+def resolve_project_path(text: str, folder: Path, root: Path) -> Path | str:
+    """A path named in a .shot file, resolved from `folder`; or why it may not be used."""
+    if not text:
+        return "the path is empty"
+    if os.path.isabs(text) or text.startswith("~") or (len(text) > 1 and text[1] == ":"):
+        return "absolute paths are not allowed; name files relative to this file, inside the project"
+    lexical = Path(os.path.normpath(folder / text))
+    if not inside(lexical, root):
+        return "it leaves the project folder (`..` above the project root)"
+    try:
+        real = lexical.resolve()
+    except OSError:
+        real = lexical
+    if not inside(real, root.resolve()):
+        return "it is a symbolic link that leads out of the project folder"
+    return lexical
+
+
+class Loader:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.std_dir = resources.stdlib_dir()
+        self.modules: dict[str, LoadedModule] = {}
+        self.diagnostics: list[Diagnostic] = []
+        self._followed: set[str] = set()
+
+    def load_main(self, source: SourceFile, path: Path) -> LoadedModule:
+        module = self._add(str(path.resolve()), path, source, is_std=False)
+        self._followed.add(module.key)
+        self._follow(module)
+        return module
+
+    def _add(self, key: str, path: Path, source: SourceFile, is_std: bool) -> LoadedModule:
+        tree, diagnostics = parse(source)
+        self.diagnostics.extend(diagnostics)
+        module = LoadedModule(key, path, source, tree, is_std)
+        self.modules[key] = module
+        return module
+
+    def _follow(self, module: LoadedModule) -> None:
+        pending = [module]
+        while pending:
+            current = pending.pop()
+            wanted: list[tuple[ast.Import | None, str | None]] = []
+            if current.key != PRELUDE:
+                wanted.append((None, PRELUDE))
+            for decl in current.ast.decls:
+                if isinstance(decl, ast.Import):
+                    wanted.append((decl, None))
+            for node, key in wanted:
+                target = self._resolve(current, node, key)
+                if target is None:
+                    continue
+                current.imports.append((node, target.key))
+                if target.key not in self._followed:
+                    self._followed.add(target.key)
+                    pending.append(target)
+
+    def _resolve(self, importer: LoadedModule, node: ast.Import | None, key: str | None) -> LoadedModule | None:
+        text = key if node is None else node.path.value
+        if text.startswith("std/"):
+            return self._std(text, node)
+        span = node.path.span
+        resolved = resolve_project_path(text, importer.folder, self.root if not importer.is_std else self.std_dir)
+        if isinstance(resolved, str):
+            self.diagnostics.append(make("E205", f"cannot import `{text}`: {resolved}", span, "outside the project",
+                                         help=f"the project root is {display_path(self.root)}; a `sorac.toml` marks a larger project"))
+            return None
+        if not resolved.suffix and not resolved.exists() and resolved.with_suffix(".shot").exists():
+            resolved = resolved.with_suffix(".shot")
+        key = str(resolved.resolve())
+        if key in self.modules:
+            return self.modules[key]
+        if not resolved.is_file():
+            return self._missing(text, resolved, span)
+        source = read_source(resolved, display_path(resolved), allow_empty=True)
+        if isinstance(source, FileProblem):
+            self.diagnostics.append(make("E204", f"cannot import `{text}`: it {source.message}", span, "this import"))
+            return None
+        return self._add(key, resolved, source, is_std=False)
+
+    def _std(self, text: str, node: ast.Import | None) -> LoadedModule | None:
+        name = text[len("std/"):]
+        if name.endswith(".shot"):
+            name = name[: -len(".shot")]
+        key = f"std/{name}"
+        if key in self.modules:
+            return self.modules[key]
+        available = sorted(p.stem for p in self.std_dir.glob("*.shot"))
+        path = self.std_dir / f"{name}.shot"
+        if "/" in name or "\\" in name or name.startswith(".") or not path.is_file():
+            if node is None:  # the prelude itself is missing: the installation is broken
+                raise FileNotFoundError(f"the standard library has no {key}")
+            close = difflib.get_close_matches(name, available, n=1)
+            hint = [f"did you mean `std/{close[0]}`?"] if close else []
+            hint.append("the standard library has " + ", ".join(f"`std/{n}`" for n in available))
+            self.diagnostics.append(make("E204", f"no standard module `{key}`", node.path.span, "not in the standard library",
+                                         help=hint))
+            return None
+        source = read_source(path, f"<std>/{name}.shot", allow_empty=True)
+        if isinstance(source, FileProblem):  # pragma: no cover - the package ships valid files
+            raise OSError(str(source))
+        return self._add(key, path, source, is_std=True)
+
+    def _missing(self, text: str, resolved: Path, span: Span) -> None:
+        folder = resolved.parent
+        hint: list[str] = []
+        if folder.is_dir():
+            names = sorted(p.name for p in folder.glob("*.shot"))
+            close = difflib.get_close_matches(resolved.name, names, n=1)
+            if close:
+                hint.append(f"did you mean `{close[0]}`?")
+        hint.append("imports are relative to the importing file; standard modules are written `std/NAME`")
+        self.diagnostics.append(make("E204", f"cannot find module `{text}`", span, f"no file {display_path(resolved)}",
+                                     help=hint))
+        return None
+
+
+def load_program(source: SourceFile, path: Path, root: Path) -> tuple[Program, list[Diagnostic]]:
+    loader = Loader(root)
+    main = loader.load_main(source, path)
+    loader.diagnostics.extend(import_cycles(loader.modules))
+    return Program(root, main, loader.modules), loader.diagnostics
+
+
+def import_cycles(modules: dict[str, LoadedModule]) -> list[Diagnostic]:
+    """One diagnostic per import that closes a cycle, naming the other imports in it."""
+    diagnostics: list[Diagnostic] = []
+    state: dict[str, int] = {}  # 1 on the current path, 2 done
+    path: list[str] = []
+    via: dict[tuple[str, str], ast.Import] = {}
+
+    def visit(key: str) -> None:
+        state[key] = 1
+        path.append(key)
+        for node, target in modules[key].imports:
+            if node is None:
+                continue
+            if state.get(target) == 1:
+                first = path.index(target)
+                others = [via[(path[j], path[j + 1])] for j in range(first, len(path) - 1)]
+                chain = " -> ".join(modules[k].source.path for k in path[first:] + [target])
+                diagnostics.append(make(
+                    "E206", f"import cycle: {chain}", node.path.span, "this import closes the cycle",
+                    secondary=[Label(n.path.span, "imported here") for n in others],
+                    help="move what both files need into a third module that each of them imports",
+                ))
+            elif target not in state:
+                via[(key, target)] = node
+                visit(target)
+        path.pop()
+        state[key] = 2
+
+    for key in list(modules):
+        if key not in state:
+            visit(key)
+    return diagnostics

@@ -1,0 +1,180 @@
+"""Names: what each module can see, and resolving a name to a declaration.
+
+A module sees its own declarations and the top-level declarations of the
+modules it imports (not what those import in turn). Its own shadow imported
+ones; two imports bringing the same name are an error only where it is used.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from functools import lru_cache
+
+from sorascript import resources
+from sorascript.diagnostics import Diagnostic, Label, make
+from sorascript.sema.modules import LoadedModule, Program
+from sorascript.syntax import ast
+
+KIND_WORDS = {
+    "model": "a model",
+    "palette": "a palette",
+    "character": "a character",
+    "prop": "a prop",
+    "location": "a location",
+    "style": "a style",
+    "lens": "a lens preset",
+    "shot": "a shot",
+    "sequence": "a sequence",
+    "remix": "a remix",
+    "extend": "an extension",
+}
+JOB_KINDS = ("shot", "remix", "extend")
+
+
+def describe_kinds(kinds: tuple[str, ...]) -> str:
+    words = [KIND_WORDS[k] for k in kinds]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+@dataclass(frozen=True, eq=False)
+class Symbol:
+    name: str
+    kind: str
+    decl: object
+    module: LoadedModule
+
+    @property
+    def span(self):
+        return self.decl.name.span
+
+
+class Scopes:
+    def __init__(self, program: Program) -> None:
+        self.program = program
+        self.diagnostics: list[Diagnostic] = []
+        self.own: dict[str, dict[str, Symbol]] = {}
+        for module in program.modules.values():
+            self.own[module.key] = self._declare(module)
+
+    def _declare(self, module: LoadedModule) -> dict[str, Symbol]:
+        table: dict[str, Symbol] = {}
+        singles: dict[type, object] = {}
+        for decl in module.ast.decls:
+            if isinstance(decl, (ast.DefaultsDecl, ast.Budget)):
+                first = singles.setdefault(type(decl), decl)
+                if first is not decl:
+                    what = "`defaults:`" if isinstance(decl, ast.DefaultsDecl) else "`budget`"
+                    self.diagnostics.append(make(
+                        "E203", f"a second {what} in this file", decl.span, "declared again here",
+                        secondary=[Label(first.span, "first declared here")],
+                        help=f"a file has one {what}; merge them",
+                    ))
+                continue
+            if not isinstance(decl, ast.NAMED_DECLS):
+                continue
+            name = decl.name.text
+            symbol = Symbol(name, decl.KEYWORD, decl, module)
+            if name in table:
+                first = table[name]
+                self.diagnostics.append(make(
+                    "E203", f"`{name}` is declared twice in this file", decl.name.span, f"{KIND_WORDS[symbol.kind]} named `{name}` again",
+                    secondary=[Label(first.span, f"first declared here as {KIND_WORDS[first.kind]}")],
+                    help="rename one of them; every top-level name in a file is unique, whatever its kind",
+                ))
+                continue
+            table[name] = symbol
+        return table
+
+    def lookup(self, module: LoadedModule, name: str) -> list[Symbol]:
+        own = self.own[module.key].get(name)
+        if own is not None:
+            return [own]
+        found: list[Symbol] = []
+        for _, key in module.imports:
+            symbol = self.own[key].get(name)
+            if symbol is not None and all(symbol.decl is not f.decl for f in found):
+                found.append(symbol)
+        return found
+
+    def visible(self, module: LoadedModule) -> dict[str, Symbol]:
+        names: dict[str, Symbol] = {}
+        for _, key in module.imports:
+            names.update(self.own[key])
+        names.update(self.own[module.key])
+        return names
+
+    def resolve(self, module: LoadedModule, name: ast.Name, kinds: tuple[str, ...], role: str) -> Symbol | None:
+        """The declaration `name` refers to, of one of `kinds`; else a diagnostic and None.
+
+        `role` says what asked, for messages: "`palette`", "the cast".
+        """
+        found = self.lookup(module, name.text)
+        if not found:
+            self.diagnostics.append(self._unknown(module, name, kinds, role))
+            return None
+        if len(found) > 1:
+            self.diagnostics.append(make(
+                "E207", f"`{name.text}` is ambiguous: {len(found)} imports declare it", name.span, "which one?",
+                secondary=[Label(s.span, f"{KIND_WORDS[s.kind]} in {s.module.source.path}") for s in found],
+                help="declare it in this file to choose (your own declarations shadow imported ones), or import only one module",
+            ))
+            return None
+        symbol = found[0]
+        if symbol.kind not in kinds:
+            self.diagnostics.append(make(
+                "E202", f"`{name.text}` is {KIND_WORDS[symbol.kind]}, but {role} needs {describe_kinds(kinds)}",
+                name.span, f"{KIND_WORDS[symbol.kind]}, not {describe_kinds(kinds)}",
+                secondary=[Label(symbol.span, f"declared here as {KIND_WORDS[symbol.kind]}")],
+                help=self._suggest(module, name.text, kinds) or (),
+            ))
+            return None
+        return symbol
+
+    def _suggest(self, module: LoadedModule, text: str, kinds: tuple[str, ...]) -> str | None:
+        visible = self.visible(module)
+        same_kind = [n for n, s in visible.items() if s.kind in kinds]
+        close = difflib.get_close_matches(text, same_kind, n=1, cutoff=0.6)
+        if close:
+            return f"did you mean {KIND_WORDS[visible[close[0]].kind]} `{close[0]}`?"
+        return None
+
+    def _unknown(self, module: LoadedModule, name: ast.Name, kinds: tuple[str, ...], role: str) -> Diagnostic:
+        hint: list[str] = []
+        suggestion = self._suggest(module, name.text, kinds)
+        if suggestion:
+            hint.append(suggestion)
+        else:
+            visible = self.visible(module)
+            close = difflib.get_close_matches(name.text, list(visible), n=1, cutoff=0.7)
+            if close:
+                hint.append(f"`{close[0]}` is close, but it is {KIND_WORDS[visible[close[0]].kind]}")
+        std = standard_names().get(name.text)
+        if std and std[1] in kinds:
+            hint.append(f"`{name.text}` is {KIND_WORDS[std[1]]} in the standard library: add `import \"std/{std[0]}\"`")
+        elif not hint:
+            candidates = sorted(n for n, s in self.visible(module).items() if s.kind in kinds)
+            if candidates and len(candidates) <= 8:
+                hint.append(f"{describe_kinds(kinds)} here is one of: " + ", ".join(f"`{c}`" for c in candidates))
+            else:
+                hint.append(f"declare it (`{kinds[0]} {name.text}:`) or import the module that does")
+        what = kinds[0] if len(kinds) == 1 else "name"
+        return make("E201", f"unknown {what} `{name.text}`", name.span, "not declared or imported", help=hint)
+
+
+@lru_cache(maxsize=1)
+def standard_names() -> dict[str, tuple[str, str]]:
+    """Every name the standard library declares: name -> (module, kind). For hints only."""
+    from sorascript.files import read_source
+    from sorascript.syntax import parse
+
+    names: dict[str, tuple[str, str]] = {}
+    for path in sorted(resources.stdlib_dir().glob("*.shot")):
+        source = read_source(path, f"<std>/{path.name}", allow_empty=True)
+        if not hasattr(source, "text"):
+            continue
+        module, _ = parse(source)
+        for decl in module.decls:
+            if isinstance(decl, ast.NAMED_DECLS):
+                names.setdefault(decl.name.text, (path.stem, decl.KEYWORD))
+    return names

@@ -1,0 +1,141 @@
+"""A create job's shot with its names resolved: model, size, duration, cast,
+palette, style... what the capability checks, the lints and the lowering read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sorascript.diagnostics import make
+from sorascript.sema.checks import BUILTIN_SPEAKERS
+from sorascript.sema.models import ModelProfile, Size, profile
+from sorascript.sema.scope import Scopes, Symbol
+from sorascript.sema.timing import DEFAULT_DURATION_MS, clip_duration, ms
+from sorascript.sema.views import ShotView
+from sorascript.source import Span
+from sorascript.syntax import ast
+
+DEFAULT_MODEL = "sora-2"
+DEFAULT_SIZE: Size = (720, 1280)
+
+
+@dataclass
+class ResolvedShot:
+    view: ShotView
+    model_symbol: Symbol | None
+    model: ModelProfile | None
+    size: Size
+    duration: int  # ms
+    cast: list[Symbol] = field(default_factory=list)  # characters in frame: cast lines, then speakers
+    props: list[Symbol] = field(default_factory=list)
+    palette_items: tuple = ()  # anchors and prose of the shot's palette
+    palette_name: str | None = None
+    style_items: tuple = ()  # StyleItems, or a StyleText
+    location: Symbol | None = None
+    takes: int = 1
+
+    @property
+    def seconds(self) -> str:
+        value = self.duration / 1000
+        return str(int(value)) if value.is_integer() else f"{value:g}"
+
+    @property
+    def anchors(self) -> list[ast.Anchor]:
+        return [a for a in self.palette_items if isinstance(a, ast.Anchor)]
+
+    def all_stmts(self):
+        """The shot's statements and those of its cuts."""
+        for stmt in self.view.stmts:
+            yield stmt
+            if isinstance(stmt, ast.Cut):
+                yield from stmt.stmts
+
+
+class ShotResolver:
+    def __init__(self, scopes: Scopes) -> None:
+        self.scopes = scopes
+        self._profiles: dict[int, ModelProfile] = {}
+
+    def profile(self, symbol: Symbol) -> ModelProfile:
+        key = id(symbol.decl)
+        if key not in self._profiles:
+            self._profiles[key] = profile(symbol.decl)
+        return self._profiles[key]
+
+    def model_of(self, view: ShotView) -> tuple[Symbol | None, Span]:
+        stmt = view.first(ast.ModelStmt)
+        if stmt is not None:
+            return self.scopes.resolve(view.module, stmt.model, ("model",), "`model`"), stmt.model.span
+        found = self.scopes.lookup(view.module, DEFAULT_MODEL)
+        if len(found) == 1 and found[0].kind == "model":
+            return found[0], view.span
+        self.scopes.diagnostics.append(make("E201", f"the default model `{DEFAULT_MODEL}` is not in scope", view.span,
+                                            "this shot names no model", help="name one with `model NAME`"))
+        return None, view.span
+
+    def resolve(self, view: ShotView) -> ResolvedShot:
+        module = view.module
+        model_symbol, _ = self.model_of(view)
+        model = self.profile(model_symbol) if model_symbol is not None else None
+        size_stmt = view.first(ast.SizeStmt)
+        size = size_stmt.size.value if size_stmt is not None and size_stmt.size.kind == "size" else DEFAULT_SIZE
+        shot = ResolvedShot(view, model_symbol, model, size, clip_duration(view.stmts))
+        takes = view.first(ast.Takes)
+        if takes is not None and takes.count.kind == "integer" and takes.count.value >= 1:
+            shot.takes = takes.count.value
+        seen: set[int] = set()
+
+        def add_character(name: ast.Name) -> None:
+            if name.text in BUILTIN_SPEAKERS and not self.scopes.lookup(module, name.text):
+                return
+            found = self.scopes.lookup(module, name.text)
+            if len(found) == 1 and found[0].kind == "character" and id(found[0].decl) not in seen:
+                seen.add(id(found[0].decl))
+                shot.cast.append(found[0])
+
+        for stmt in shot.all_stmts():
+            if isinstance(stmt, ast.Cast):
+                for name in stmt.names:
+                    add_character(name)
+        for stmt in shot.all_stmts():
+            if isinstance(stmt, (ast.Dialogue, ast.Beats)):
+                for item in stmt.items:
+                    if isinstance(item, ast.Line):
+                        add_character(item.speaker)
+        for stmt in view.all(ast.Props):
+            for name in stmt.names:
+                found = self.scopes.lookup(module, name.text)
+                if len(found) == 1 and found[0].kind == "prop" and found[0] not in shot.props:
+                    shot.props.append(found[0])
+        palette = view.first(ast.PaletteRef, ast.PaletteBlock)
+        if isinstance(palette, ast.PaletteBlock):
+            shot.palette_items = palette.items
+        elif isinstance(palette, ast.PaletteRef):
+            found = self.scopes.lookup(module, palette.name.text)
+            if len(found) == 1 and found[0].kind == "palette":
+                shot.palette_items = found[0].decl.items
+                shot.palette_name = found[0].name
+        style = view.first(ast.StyleRef, ast.StyleText, ast.StyleBlock)
+        if isinstance(style, ast.StyleBlock):
+            shot.style_items = style.items
+        elif isinstance(style, ast.StyleText):
+            shot.style_items = (ast.Prose(style.text, style.span),)
+        elif isinstance(style, ast.StyleRef):
+            found = self.scopes.lookup(module, style.name.text)
+            if len(found) == 1 and found[0].kind == "style":
+                shot.style_items = found[0].decl.items
+        setting = view.first(ast.Setting)
+        if setting is not None and setting.location is not None:
+            found = self.scopes.lookup(module, setting.location.text)
+            if len(found) == 1 and found[0].kind == "location":
+                shot.location = found[0]
+        return shot
+
+
+def reference_path(view: ShotView) -> tuple[ast.ReferenceFile | None, Path | None]:
+    stmt = view.first(ast.ReferenceFile)
+    if stmt is None:
+        return None, None
+    return stmt, view.module.folder / stmt.path.value
+
+

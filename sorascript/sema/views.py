@@ -1,0 +1,243 @@
+"""Shots as they will be rendered, and the jobs a program compiles to.
+
+A shot's statements are its file's `defaults:`, then its `from` base's, then
+its own; a statement or block of a kind replaces every inherited one of that
+kind. A `variant` applies the same rule on top of its shot. Variants are not
+inherited through `from` or `defaults:`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sorascript.diagnostics import Label, make
+from sorascript.sema.scope import JOB_KINDS, Scopes, Symbol
+from sorascript.source import Span
+from sorascript.syntax import ast
+
+
+def override(base: tuple, own: tuple) -> tuple:
+    kinds = {s.KIND for s in own}
+    return tuple(s for s in base if s.KIND not in kinds) + tuple(own)
+
+
+@dataclass
+class ShotView:
+    """One create job's statements, after defaults, `from` and variant."""
+
+    job: str
+    symbol: Symbol
+    stmts: tuple
+    span: Span  # the shot's (or variant's) header
+    variant: ast.Variant | None = None
+
+    @property
+    def module(self):
+        return self.symbol.module
+
+    def first(self, *classes):
+        return next((s for s in self.stmts if isinstance(s, classes)), None)
+
+    def all(self, *classes) -> list:
+        return [s for s in self.stmts if isinstance(s, classes)]
+
+
+@dataclass
+class Job:
+    name: str
+    kind: str  # create remix extend
+    symbol: Symbol
+    view: ShotView | None = None  # create jobs
+    source: str | None = None  # remix/extend: the job they start from
+    after: list[str] = field(default_factory=list)
+    reference_frame_of: str | None = None  # `reference last frame of X`
+
+    @property
+    def span(self) -> Span:
+        return self.view.span if self.view is not None else self.symbol.decl.span
+
+
+class Views:
+    def __init__(self, scopes: Scopes) -> None:
+        self.scopes = scopes
+        self._effective: dict[int, tuple] = {}
+        self._visiting: list[Symbol] = []
+
+    @property
+    def diagnostics(self):
+        return self.scopes.diagnostics
+
+    def defaults(self, module) -> tuple:
+        for decl in module.ast.decls:
+            if isinstance(decl, ast.DefaultsDecl):
+                return tuple(s for s in decl.stmts if not isinstance(s, ast.Variant))
+        return ()
+
+    def effective(self, symbol: Symbol) -> tuple:
+        """The statements of a shot (variants excluded), after defaults and `from`."""
+        key = id(symbol.decl)
+        if key in self._effective:
+            return self._effective[key]
+        decl: ast.ShotDecl = symbol.decl
+        own = tuple(s for s in decl.stmts if not isinstance(s, ast.Variant))
+        inherited = self.defaults(symbol.module)
+        if decl.base is not None:
+            base = self.scopes.resolve(symbol.module, decl.base, ("shot",), "`from`")
+            if base is not None and any(v.decl is base.decl for v in self._visiting + [symbol]):
+                self._report_from_cycle(symbol, base)
+            elif base is not None:
+                self._visiting.append(symbol)
+                inherited = override(inherited, self.effective(base))
+                self._visiting.pop()
+        result = override(inherited, own)
+        self._effective[key] = result
+        return result
+
+    def _report_from_cycle(self, symbol: Symbol, base: Symbol) -> None:
+        chain = [s for s in self._visiting + [symbol]]
+        start = next(i for i, s in enumerate(chain) if s.decl is base.decl)
+        names = [s.name for s in chain[start:]] + [base.name]
+        self.diagnostics.append(make(
+            "E208", "`from` cycle: " + " from ".join(reversed(names)), symbol.decl.base.span, "this `from` closes the cycle",
+            secondary=[Label(s.decl.base.span, f"`{s.name}` starts from `{s.decl.base.text}`") for s in chain[start:-1]],
+            help="a shot cannot start from itself, even through other shots; cut the chain at one `from`",
+        ))
+
+    def view(self, symbol: Symbol) -> ShotView:
+        return ShotView(symbol.name, symbol, self.effective(symbol), symbol.decl.span)
+
+    def variant_views(self, symbol: Symbol) -> list[ShotView]:
+        base = self.effective(symbol)
+        return [
+            ShotView(f"{symbol.name}.{v.name.text}", symbol, override(base, v.stmts), v.span, v)
+            for v in symbol.decl.stmts if isinstance(v, ast.Variant)
+        ]
+
+
+def build_jobs(views: Views, main) -> list[Job]:
+    """Every job of the compiled file, sources before the jobs that wait on them.
+
+    The main file's shots, variants, remixes and extensions are jobs; a shot
+    of an imported file becomes a job only when the main file needs it (in a
+    sequence, as a remix or extension source, or for its last frame).
+    """
+    scopes = views.scopes
+    queue: list[Symbol] = [s for s in scopes.own[main.key].values() if s.kind in JOB_KINDS]
+    for decl in main.ast.decls:
+        if isinstance(decl, ast.SequenceDecl):
+            for item in decl.items:
+                if isinstance(item, ast.SequenceEntry):
+                    found = scopes.lookup(main, item.shot.text)
+                    if len(found) == 1 and found[0].kind in JOB_KINDS:
+                        queue.append(found[0])
+    jobs: dict[str, Job] = {}
+    seen: set[int] = set()
+    for symbol in queue:  # grows while it is walked: dependencies join the end
+        if id(symbol.decl) in seen:
+            continue
+        seen.add(id(symbol.decl))
+        for job in _jobs_of(views, symbol):
+            jobs.setdefault(job.name, job)
+            queue.extend(_dependencies(views, job))
+    return _sources_first(list(jobs.values()), jobs)
+
+
+def _jobs_of(views: Views, symbol: Symbol) -> list[Job]:
+    decl = symbol.decl
+    if symbol.kind == "shot":
+        out = []
+        for view in [views.view(symbol), *views.variant_views(symbol)]:
+            job = Job(view.job, "create", symbol, view)
+            reference = view.first(ast.ReferenceLastFrame)
+            if reference is not None:
+                target = views.scopes.resolve(symbol.module, reference.shot, JOB_KINDS, "`reference last frame of`")
+                if target is not None:
+                    job.reference_frame_of = target.name
+                    job.after.append(target.name)
+            out.append(job)
+        return out
+    source = views.scopes.resolve(symbol.module, decl.source, JOB_KINDS, f"`{symbol.kind}`")
+    job = Job(symbol.name, symbol.kind, symbol, source=source.name if source else None)
+    if source is not None:
+        job.after.append(source.name)
+    return [job]
+
+
+def _dependencies(views: Views, job: Job) -> list[Symbol]:
+    out = []
+    for name in job.after:
+        found = views.scopes.lookup(job.symbol.module, name)
+        if len(found) == 1 and found[0].kind in JOB_KINDS:
+            out.append(found[0])
+    return out
+
+
+def _sources_first(jobs: list[Job], by_name: dict[str, Job]) -> list[Job]:
+    """A stable topological order; jobs in a dependency cycle keep their place."""
+    placed: list[Job] = []
+    done: set[str] = set()
+    visiting: set[str] = set()
+
+    def place(job: Job) -> None:
+        if job.name in done or job.name in visiting:
+            return
+        visiting.add(job.name)
+        for name in job.after:
+            if name in by_name:
+                place(by_name[name])
+        visiting.discard(job.name)
+        done.add(job.name)
+        placed.append(job)
+
+    for job in jobs:
+        place(job)
+    return placed
+
+
+def dependency_cycles(jobs: list[Job]) -> list:
+    """E209 for each set of jobs that wait on each other."""
+    by_name = {j.name: j for j in jobs}
+    diagnostics = []
+    state: dict[str, int] = {}
+    path: list[str] = []
+
+    def visit(name: str) -> None:
+        state[name] = 1
+        path.append(name)
+        job = by_name[name]
+        for target in job.after:
+            if target not in by_name:
+                continue
+            if state.get(target) == 1:
+                cycle = path[path.index(target):]
+                diagnostics.append(_cycle_diagnostic([by_name[n] for n in cycle], job, target))
+            elif target not in state:
+                visit(target)
+        path.pop()
+        state[name] = 2
+
+    for job in jobs:
+        if job.name not in state:
+            visit(job.name)
+    return diagnostics
+
+
+def _edge_span(job: Job, target: str) -> Span:
+    if job.reference_frame_of == target and job.view is not None:
+        reference = job.view.first(ast.ReferenceLastFrame)
+        return reference.shot.span
+    return job.symbol.decl.source.span
+
+
+def _cycle_diagnostic(cycle: list[Job], closing: Job, target: str):
+    names = " -> ".join([j.name for j in cycle] + [target])
+    others = []
+    for i, job in enumerate(cycle):
+        following = cycle[i + 1].name if i + 1 < len(cycle) else target
+        if job is not closing:
+            others.append(Label(_edge_span(job, following), f"`{job.name}` waits for `{following}`"))
+    return make(
+        "E209", f"jobs wait on each other: {names}", _edge_span(closing, target), f"`{closing.name}` waits for `{target}`",
+        secondary=others,
+        help="a shot cannot start from the last frame of a shot that depends on it; render one of them from a still image instead",
+    )
