@@ -60,7 +60,7 @@ def read_source(path: Path, shown: str | None = None, *, allow_empty: bool = Fal
 
 def project_root(file: Path) -> Path:
     """The nearest folder at or above the file holding a sorac.toml, else the file's folder."""
-    folder = file.resolve().parent
+    folder = Path(os.path.normpath(file.absolute())).parent
     for candidate in (folder, *folder.parents):
         if (candidate / PROJECT_FILE).is_file():
             return candidate

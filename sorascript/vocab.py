@@ -41,18 +41,18 @@ ANGLES = {
 }
 
 RIGS = {
-    "tripod": "tripod-mounted",
-    "locked-off": "locked-off",
+    "tripod": "tripod",
+    "locked-off": "locked-off tripod",
     "handheld": "handheld",
-    "shoulder": "shoulder-mounted",
-    "dolly": "on a dolly",
-    "slider": "on a slider",
-    "crane": "on a crane",
-    "jib": "on a jib",
+    "shoulder": "shoulder rig",
+    "dolly": "dolly",
+    "slider": "slider",
+    "crane": "crane",
+    "jib": "jib arm",
     "steadicam": "Steadicam",
-    "gimbal": "gimbal-stabilized",
+    "gimbal": "gimbal",
     "drone": "drone",
-    "car-mount": "car-mounted",
+    "car-mount": "car mount",
 }
 
 DIRECTIONS = {

@@ -98,8 +98,8 @@ def anchor(item: ast.Anchor) -> str:
 
 
 def light(item: ast.Light, anchor_words: str | None) -> str:
-    role = vocab.LIGHT_ROLES.get(item.role.text, item.role.text)
-    text = f"{item.description.value} {role}" if item.description is not None else role
+    """`key light from camera-right (3200K, amber) — red neon`."""
+    text = vocab.LIGHT_ROLES.get(item.role.text, item.role.text)
     if item.direction is not None:
         text += f" from {vocab.DIRECTIONS.get(item.direction.text, item.direction.text)}"
     extra = []
@@ -107,7 +107,9 @@ def light(item: ast.Light, anchor_words: str | None) -> str:
         extra.append(item.temperature.text)
     if anchor_words is not None:
         extra.append(anchor_words)
-    return text + (f" ({', '.join(extra)})" if extra else "")
+    if extra:
+        text += f" ({', '.join(extra)})"
+    return text + (f" — {item.description.value}" if item.description is not None else "")
 
 
 def move(timed: TimedMove) -> str:

@@ -228,9 +228,6 @@ class PromptWriter:
     def anchor_words(self, name: ast.Name | None) -> str | None:
         if name is None:
             return None
-        for anchor in self.shot.anchors:
-            if anchor.name.text == name.text:
-                return say.anchor(anchor)
         return say.words(name.text)
 
     def palette(self) -> str:

@@ -84,6 +84,7 @@ class Loader:
         self._followed: set[str] = set()
 
     def load_main(self, source: SourceFile, path: Path) -> LoadedModule:
+        path = Path(os.path.normpath(path.absolute()))
         module = self._add(str(path.resolve()), path, source, is_std=False)
         self._followed.add(module.key)
         self._follow(module)
