@@ -93,8 +93,18 @@ def focus(item: ast.Focus, speaker_name) -> str:
 
 
 def anchor(item: ast.Anchor) -> str:
+    """`amber (warm overhead light)`; just the description when it already names the colour."""
     name = words(item.name.text)
-    return f"{name} ({item.description.value})" if item.description is not None else name
+    if item.description is None:
+        return name
+    if name.lower() in item.description.value.lower():
+        return item.description.value
+    return f"{name} ({item.description.value})"
+
+
+def clause(text: str) -> str:
+    """Text to stand in a list joined by semicolons: no closing full stop."""
+    return text.strip().rstrip(".")
 
 
 def light(item: ast.Light, anchor_words: str | None) -> str:

@@ -220,7 +220,7 @@ class PromptWriter:
             elif isinstance(item, ast.Quality):
                 quality.append(vocab.LIGHT_QUALITIES.get(item.name.text, item.name.text))
             else:
-                parts.append(item.text.value)
+                parts.append(say.clause(item.text.value))
         if quality:
             parts.append(", ".join(quality) + " light quality")
         return "Lighting: " + "; ".join(parts)
