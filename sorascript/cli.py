@@ -51,23 +51,17 @@ def _color(stream) -> bool:
 
 
 def _options(allow: list[str], deny: list[str]):
-    from sorascript.diagnostics.codes import CODES
     from sorascript.driver import Options
+    from sorascript.sema.levels import ConfigError, parse_codes
 
-    codes: dict[str, set[str]] = {"allow": set(), "deny": set()}
-    for kind, values in (("allow", allow), ("deny", deny)):
-        for value in values:
-            for item in value.split(","):
-                item = item.strip()
-                if not item:
-                    continue
-                if kind == "deny" and item.lower() == "warnings":
-                    codes[kind].add("warnings")
-                elif item.upper() in CODES:
-                    codes[kind].add(item.upper())
-                else:
-                    _fail(f"--{kind} {item}: no such diagnostic code (see `sorac explain CODE`)")
-    return Options(frozenset(codes["allow"]), frozenset(codes["deny"]))
+    try:
+        allowed = parse_codes(allow, "sorac", "--allow")
+        denied = parse_codes(deny, "sorac", "--deny")
+    except ConfigError as error:
+        _fail(f"{error.message} (see `sorac explain CODE`)")
+    if "warnings" in allowed:
+        _fail("--allow takes codes; `warnings` works only with --deny")
+    return Options(allowed, denied)
 
 
 def _summary(diagnostics) -> str:

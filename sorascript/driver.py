@@ -36,6 +36,7 @@ class Result:
 def _analyze(path: str | Path, options: Options):
     from sorascript.files import project_root
     from sorascript.sema import analyze
+    from sorascript.sema.levels import ConfigError, Levels, apply_levels, project_levels
 
     file = Path(path)
     shown = display_path(file) if file.is_absolute() else str(path)
@@ -44,7 +45,14 @@ def _analyze(path: str | Path, options: Options):
     if isinstance(source, FileProblem):
         result.problem = source
         return result, None
-    analysis = analyze(source, file, project_root(file))
+    root = project_root(file)
+    try:
+        levels = project_levels(root).merged_under(Levels(options.allow, options.deny))
+    except ConfigError as error:
+        result.problem = FileProblem(error.path, error.message)
+        return result, None
+    analysis = analyze(source, file, root)
+    analysis.diagnostics = apply_levels(analysis.diagnostics, analysis.program.modules.values(), levels)
     result.sources = analysis.sources
     result.diagnostics = analysis.diagnostics
     return result, analysis

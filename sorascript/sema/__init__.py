@@ -57,6 +57,10 @@ def analyze(source: SourceFile, path: Path, root: Path) -> Analysis:
     check_extensions(jobs, analysis.media, found)
     check_sequences(program.main, scopes, analysis.media, found)
     check_budget(program.main, jobs, analysis.media, analysis.shots, found)
+    if not any(d.severity == "error" for d in found + scopes.diagnostics):
+        from sorascript.sema.lints import lint  # prompt craft matters once the program is sound
+
+        found += lint(analysis)
     analysis.diagnostics = finish(found + scopes.diagnostics, program)
     return analysis
 

@@ -126,12 +126,18 @@ class Builder(Transformer):
             return strings[0]
         return ast.Str(" ".join(s.value for s in strings), strings[0].span.to(strings[-1].span))
 
+    def _source_text(self, span: Span) -> str:
+        source = self.ctx.source
+        start = source._line_starts[span.line - 1] + span.column - 1
+        end = source._line_starts[span.end_line - 1] + span.end_column - 1
+        return source.text[start:end]
+
     def _strings(self, parts: list) -> list[ast.Str]:
         return [p for p in parts if isinstance(p, ast.Str)]
 
     def _unexpected(self, item, where: str) -> None:
         node = self._node(item)
-        shown = getattr(node, "text", None) or getattr(node, "value", "")
+        shown = self._source_text(node.span)
         self.ctx.report(make("E101", f"unexpected `{shown}` in {where}", node.span, "not understood here"))
 
     # ---- tokens and shared pieces -----------------------------------------------
@@ -682,7 +688,7 @@ class Builder(Transformer):
                 items.extend(part)
             elif not isinstance(part, Token):
                 items.append(part)
-        return ast.SequenceDecl(self._name(parts[1]), tuple(items), self._span_of(parts))
+        return ast.SequenceDecl(self._name(parts[1]), tuple(items), self._span_of(parts[:2] + items))
 
     def sequence_line(self, children):
         return [c for c in children if isinstance(c, ast.SequenceEntry)]
@@ -749,6 +755,9 @@ def classify_quantity(text: str) -> tuple[str, object, tuple[str, str, str] | No
     match = _NUMBER_UNIT.fullmatch(text)
     number, unit = match.group(1), match.group(2)
     if re.fullmatch(r"x\d+", unit):
+        if "." in number:
+            return "unknown", text, ("E110", f"`{text}` is not a size",
+                                     "a size is a width and a height in whole pixels, such as `1280x720`")
         return "size", (int(number), int(unit[1:])), None
     if not unit:
         if "." in number:

@@ -5,6 +5,7 @@ common mistakes by name (a missing `:`, an empty block, a camera move outside
 from __future__ import annotations
 
 import difflib
+import re
 
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
@@ -88,7 +89,7 @@ def syntax_diagnostic(error: UnexpectedInput, source: SourceFile, terminals: dic
         return _unexpected_character(error, source)
     assert isinstance(error, UnexpectedToken)
     token = error.token
-    expected = set(error.expected)
+    expected = parser_expected(error)
     start = token.start_pos if token.start_pos is not None else len(source.text)
 
     if token.type == "_INDENT":
@@ -100,7 +101,7 @@ def syntax_diagnostic(error: UnexpectedInput, source: SourceFile, terminals: dic
                     help="indent a line only under a header that ends in `:`; otherwise line it up with the line above")
 
     if expected == {"_INDENT"}:
-        header = _header_line(source, start)
+        header = _header_line(source, start, below=_starts_line(source, token))
         span = _line_span(source, header)
         shown = span_text(source, span)
         return make("E106", f"`{shown}` opens a block with nothing in it", span, "empty block",
@@ -131,15 +132,27 @@ def syntax_diagnostic(error: UnexpectedInput, source: SourceFile, terminals: dic
                 "unexpected here", help=hint)
 
 
+def parser_expected(error: UnexpectedToken) -> set[str]:
+    """What the parser could take where it stopped. When the contextual lexer
+    rejects a token it reports only the terminals it can match, which leaves
+    out the post-lexer's `_INDENT`/`_DEDENT`; the parser's own table has them."""
+    state = getattr(error, "state", None)
+    try:
+        return set(state.parse_conf.states[state.position])
+    except (AttributeError, KeyError, IndexError, TypeError):
+        return set(error.expected)
+
+
 def span_text(source: SourceFile, span: Span) -> str:
     return source.line_text(span.line)[span.column - 1 : span.end_column - 1] if span.line == span.end_line else ""
 
 
-def _header_line(source: SourceFile, offset: int) -> int:
+def _header_line(source: SourceFile, offset: int, below: bool = False) -> int:
     """The line of the block header an empty block hangs from: the last code line
-    at or before `offset` that ends in `:`."""
+    at or before `offset` that ends in `:` (before `offset`'s line when `below`:
+    the offending token starts the line after the header)."""
     line = source.position(min(offset, max(len(source.text) - 1, 0)))[0]
-    for candidate in range(line, 0, -1):
+    for candidate in range(line - 1 if below and line > 1 else line, 0, -1):
         code = source.line_text(candidate).split("//", 1)[0].rstrip()
         if code.endswith(":"):
             return candidate
@@ -155,6 +168,9 @@ def _starts_line(source: SourceFile, token) -> bool:
     return text[: token.column - 1].strip() == ""
 
 
+_DIALOGUE_REST = re.compile(r'[ \t]*(\([^)\n]*\))?[ \t]*:[ \t]*"')
+
+
 def _wrong_block(error: UnexpectedToken, source: SourceFile) -> Diagnostic | None:
     token = error.token
     word = str(token.value)
@@ -163,6 +179,9 @@ def _wrong_block(error: UnexpectedToken, source: SourceFile) -> Diagnostic | Non
     if token.type == "QUANTITY":
         return make("E107", "a timed line must be inside a block", span, "timed line here",
                     help="timed lines go inside `beats:`, `camera:` (moves), `dialogue:` (`at T`) or `sound:` (`at T`)")
+    if token.type == "NAME" and _DIALOGUE_REST.match(source.line_text(token.line), token.column - 1 + len(word)):
+        return make("E107", f"a dialogue line for `{word}` must be inside `dialogue:` or `beats:`", span,
+                    "spoken line here", help="move this line into the shot's `dialogue:` block (or its `beats:`)")
     home = vocab.STATEMENT_HOME.get(word)
     if home is not None:
         what = "camera move" if word in vocab.MOVES else "statement"

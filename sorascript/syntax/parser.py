@@ -22,7 +22,7 @@ from sorascript.diagnostics import Diagnostic, make
 from sorascript.source import SourceFile
 from sorascript.syntax import ast
 from sorascript.syntax.build import Builder, ParseContext, check_token
-from sorascript.syntax.errors import syntax_diagnostic
+from sorascript.syntax.errors import parser_expected, syntax_diagnostic
 
 MAX_SYNTAX_ERRORS = 50
 _COMMENT = re.compile(r"//[^\n]*")
@@ -45,7 +45,15 @@ class Indenter(PostLex):
     def process(self, stream):
         levels = [0]
         token = None
+        first = True
         for token in stream:
+            if first:
+                first = False
+                if token.type != "_NL" and token.column > 1:
+                    # The first line of the file is indented: no newline token carries that indentation.
+                    width = token.column - 1
+                    levels.append(width)
+                    yield Token("_INDENT", " " * width, 0, 1, 1, 1, token.column, token.start_pos)
             if token.type != "_NL":
                 if token.type in _CHECKED:
                     check_token(token, self.ctx)
@@ -66,11 +74,12 @@ class Indenter(PostLex):
                 levels.append(indent)
                 yield Token.new_borrow_pos("_INDENT", indentation, token)
                 continue
+            closed = None
             while indent < levels[-1]:
-                levels.pop()
+                closed = levels.pop()
                 yield Token.new_borrow_pos("_DEDENT", indentation, token)
             if indent != levels[-1]:
-                self._report_dedent(token, indentation, levels[-1])
+                self._report_dedent(token, indentation, levels[-1], closed)
         while len(levels) > 1:
             levels.pop()
             yield Token.new_borrow_pos("_DEDENT", "", token) if token else Token("_DEDENT", "", 0, 1, 1, 1, 1, 0)
@@ -85,13 +94,14 @@ class Indenter(PostLex):
         self.ctx.report(make("E103", "tab in indentation", span, "a tab here",
                              help="indent with spaces (4 per level); tabs mean different widths in different editors"))
 
-    def _report_dedent(self, token: Token, indentation: str, expected: int) -> None:
+    def _report_dedent(self, token: Token, indentation: str, outer: int, inner: int | None) -> None:
         start, line = self._line_start(token, indentation)
         span = self.ctx.span(start, start + len(indentation), line, 1, line, len(indentation) + 1)
+        hint = (f"indent it {inner} columns to continue the block above, or {outer} columns to end that block"
+                if inner is not None else f"indent it {outer} columns")
         self.ctx.report(make(
             "E108", "this line's indentation matches no enclosing block", span,
-            f"indented {len(indentation)} columns",
-            help=f"line it up with the block it belongs to (the enclosing block is indented {expected} columns)",
+            f"indented {len(indentation)} columns", help=hint,
         ))
 
     def _collect_comments(self, token: Token) -> None:
@@ -210,7 +220,14 @@ def _error_offset(error: UnexpectedInput, text: str) -> int:
     so an empty block is blamed on its own declaration, not the next one."""
     token = getattr(error, "token", None)
     position = token.start_pos if token is not None else getattr(error, "pos_in_stream", None)
-    return len(text) - 1 if position is None else min(position, len(text) - 1)
+    if position is None:
+        return len(text) - 1
+    if token is not None and token.type not in ("_INDENT", "_DEDENT", "$END") and "_INDENT" in parser_expected(error):
+        # A block header with nothing under it: the line after it is not to blame.
+        line_start = text.rfind("\n", 0, position) + 1
+        if not text[line_start:position].strip(" \t"):
+            position = max(line_start - 1, 0)
+    return min(position, len(text) - 1)
 
 
 def top_level_starts(text: str) -> list[int]:
