@@ -1,0 +1,158 @@
+"""Benchmark: how fast `sorac` is, measured as users run it (whole processes).
+
+    python bench/bench.py [--shots 1000] [--runs 5]
+
+Reports, for a generated film of N shots:
+- `sorac compile` wall seconds (median of runs), MB/s, peak memory (max RSS);
+- a bare Lark LALR parse of the same bytes with the same grammar (tree built,
+  no AST, no checks), whole process, and the ratio compile / bare parse;
+- `sorac check` of a one-shot file against `python -c "import lark, typer"`.
+Targets: compile <= 1.5x the bare parse, one-shot check <= 2.5x the import
+floor, peak memory < 300 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+GRAMMAR = HERE.parent / "grammar" / "shot.lark"
+
+HEADER = '''import "std/lenses"
+import "std/styles"
+
+character mara:
+    "woman in her 30s, dark bob haircut, green raincoat"
+    voice "low, calm"
+
+character theo:
+    "man in his 40s, grey stubble, navy peacoat"
+
+palette diner:
+    crimson #b3122e "red neon"
+    cobalt  #1f4fd1 "blue neon"
+    amber   #f2a33a "warm overhead light"
+
+defaults:
+    model sora-2
+    size 1280x720
+    style neo-noir
+
+'''
+
+SHOT = '''shot scene_{n}:
+    duration {duration}s
+    setting "a dimly lit diner booth at night, rain on the window, take {n}"
+    "Mara and Theo share a booth; neon outside paints their faces red and blue."
+    cast mara, theo
+    camera:
+        framing medium-close-up
+        lens 50mm f/2.0
+        rig handheld "subtle drift"
+        0s..3s push in from medium to medium-close-up
+        3s..4s pan left 20deg
+    lighting:
+        key "red neon" from camera-right crimson
+        fill "blue neon" from camera-left 5600K cobalt
+        practical "overhead diner lamp" 3200K amber
+        quality soft
+    palette diner
+    beats:
+        0s..2s "Mara stares at her coffee cup, not meeting his eyes"
+        2s..4s "She looks up toward Theo"
+    dialogue:
+        mara (quietly): "You came back."
+        pause 0.5s
+        theo: "I always do."
+    sound:
+        ambient "diner murmur, rain on the window"
+        at 1s sfx "coffee cup set on a saucer"
+
+'''
+
+
+def generate(shots: int) -> str:
+    body = [HEADER]
+    for n in range(shots):
+        body.append(SHOT.format(n=n, duration=4 if n % 3 else 8))
+    names = "\n".join(f"    scene_{n}" for n in range(shots))
+    body.append(f"sequence film:\n{names}\n")
+    return "".join(body)
+
+
+def run(argv: list[str], cwd: Path | None = None, env: dict | None = None) -> tuple[float, int]:
+    """Wall seconds and peak RSS (bytes) of one whole process."""
+    start = time.perf_counter()
+    process = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    stderr = process.stderr.read().decode()
+    process.stderr.close()
+    if process.returncode not in (0,):
+        raise SystemExit(f"{' '.join(argv)} failed ({process.returncode}):\n{stderr}")
+    return elapsed, usage.ru_maxrss * 1024
+
+
+def measure(argv: list[str], runs: int, **kw) -> tuple[float, int]:
+    run(argv, **kw)  # warm: disk cache, grammar cache
+    results = [run(argv, **kw) for _ in range(runs)]
+    return statistics.median(r[0] for r in results), max(r[1] for r in results)
+
+
+BARE_PARSE = r'''
+import sys
+from lark import Lark
+from lark.indenter import Indenter
+
+class Indent(Indenter):
+    NL_type = "_NL"; OPEN_PAREN_types = []; CLOSE_PAREN_types = []
+    INDENT_type = "_INDENT"; DEDENT_type = "_DEDENT"; tab_len = 4
+
+grammar, path, cache = sys.argv[1:4]
+parser = Lark(open(grammar).read(), parser="lalr", lexer="contextual", postlex=Indent(),
+              propagate_positions=True, cache=cache)
+tree = parser.parse(open(path, encoding="utf-8").read())
+'''
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shots", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    python = sys.executable
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        film = work / "film.shot"
+        film.write_text(generate(args.shots), encoding="utf-8")
+        one = work / "one.shot"
+        one.write_text(generate(1), encoding="utf-8")
+        env = dict(os.environ, XDG_CACHE_HOME=str(work / "cache"))
+        size_mb = film.stat().st_size / 1e6
+
+        compile_s, compile_rss = measure([python, "-m", "sorascript", "compile", str(film), "-o", str(work / "plan.json")],
+                                         args.runs, env=env)
+        bare_s, bare_rss = measure([python, "-c", BARE_PARSE, str(GRAMMAR), str(film), str(work / "bare.cache")], args.runs, env=env)
+        check_s, _ = measure([python, "-m", "sorascript", "check", str(one)], args.runs, env=env)
+        floor_s, _ = measure([python, "-c", "import lark, typer"], args.runs, env=env)
+
+    print(f"film: {args.shots} shots, {size_mb:.2f} MB")
+    print(f"sorac compile       {compile_s:7.3f} s   {size_mb / compile_s:6.2f} MB/s   peak {compile_rss / 1e6:6.1f} MB")
+    print(f"bare Lark parse     {bare_s:7.3f} s   {size_mb / bare_s:6.2f} MB/s   peak {bare_rss / 1e6:6.1f} MB")
+    print(f"compile / parse     {compile_s / bare_s:7.2f} x   (target <= 1.5x)")
+    print(f"sorac check 1 shot  {check_s:7.3f} s")
+    print(f"import lark, typer  {floor_s:7.3f} s")
+    print(f"check / floor       {check_s / floor_s:7.2f} x   (target <= 2.5x)")
+    print(f"peak memory         {compile_rss / 1e6:7.1f} MB  (target < 300 MB)")
+
+
+if __name__ == "__main__":
+    main()
