@@ -38,7 +38,7 @@ def check_golden(path: Path, actual: str, update: bool) -> None:
 
 def run_sorac(*args: str, cwd: Path | None = None, input: str | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
     """Run the installed command line as a user would."""
-    full_env = dict(os.environ, NO_COLOR="1", **(env or {}))
+    full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "sorascript", *args],
         cwd=cwd, input=input, capture_output=True, text=True, env=full_env, timeout=120,

@@ -8,7 +8,9 @@ replaces, and the kind that may be set once per block.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import ClassVar, Union
 
 from sorascript.source import Span
@@ -16,20 +18,55 @@ from sorascript.source import Span
 _span = lambda: field(compare=False, repr=False)  # noqa: E731
 
 
-@dataclass(frozen=True, slots=True)
-class Name:
+@lru_cache(maxsize=None)
+def _compared(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls) if f.compare)
+
+
+class Node:
+    """Equality, hashing and repr over a node's fields, spans excluded.
+
+    Written once here rather than generated per class by `dataclass`: the AST
+    has some eighty classes, and generating these three methods for each
+    doubled the time `sorac` takes to start.
+    """
+
+    __slots__ = ()
+
+    def _values(self) -> tuple:
+        return tuple(getattr(self, name) for name in _compared(type(self)))
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in dataclasses.fields(self) if f.repr)
+        return f"{type(self).__name__}({shown})"
+
+
+# A frozen, slotted dataclass whose equality ignores spans.
+node = dataclass(frozen=True, slots=True, eq=False, repr=False)
+
+
+@node
+class Name(Node):
     text: str
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class Str:
+@node
+class Str(Node):
     value: str
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class Quantity:
+@node
+class Quantity(Node):
     """A number with a unit. `value` is integer milliseconds for durations,
     (width, height) for sizes, "#rrggbb" for colours, a number otherwise."""
 
@@ -39,15 +76,15 @@ class Quantity:
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class TimeRange:
+@node
+class TimeRange(Node):
     start: Quantity
     end: Quantity
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class TimePoint:
+@node
+class TimePoint(Node):
     at: Quantity
     span: Span = _span()
 
@@ -55,8 +92,8 @@ class TimePoint:
 Timing = Union[TimeRange, TimePoint]
 
 
-@dataclass(frozen=True, slots=True)
-class Comment:
+@node
+class Comment(Node):
     text: str  # without the leading `//`
     span: Span = _span()
 
@@ -64,8 +101,8 @@ class Comment:
 # ---- shared statements ------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Prose:
+@node
+class Prose(Node):
     KIND: ClassVar[str] = "prose"
     text: Str
     span: Span = _span()
@@ -74,129 +111,129 @@ class Prose:
 # ---- shot statements ----------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class ModelStmt:
+@node
+class ModelStmt(Node):
     KIND: ClassVar[str] = "model"
     model: Name
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class SizeStmt:
+@node
+class SizeStmt(Node):
     KIND: ClassVar[str] = "size"
     size: Quantity
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class DurationStmt:
+@node
+class DurationStmt(Node):
     KIND: ClassVar[str] = "duration"
     duration: Quantity
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class Setting:
+@node
+class Setting(Node):
     KIND: ClassVar[str] = "setting"
     text: Str | None
     location: Name | None
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class Cast:
+@node
+class Cast(Node):
     KIND: ClassVar[str] = "cast"
     names: tuple[Name, ...]
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class Props:
+@node
+class Props(Node):
     KIND: ClassVar[str] = "props"
     names: tuple[Name, ...]
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class Mood:
+@node
+class Mood(Node):
     KIND: ClassVar[str] = "mood"
     text: Str
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class Physics:
+@node
+class Physics(Node):
     KIND: ClassVar[str] = "physics"
     text: Str
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class Avoid:
+@node
+class Avoid(Node):
     KIND: ClassVar[str] = "avoid"
     text: Str
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class Atmosphere:
+@node
+class Atmosphere(Node):
     KIND: ClassVar[str] = "atmosphere"
     text: Str
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class Anchor:
+@node
+class Anchor(Node):
     name: Name
     color: Quantity | None
     description: Str | None
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class PaletteRef:
+@node
+class PaletteRef(Node):
     KIND: ClassVar[str] = "palette"
     name: Name
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class PaletteBlock:
+@node
+class PaletteBlock(Node):
     KIND: ClassVar[str] = "palette"
     items: tuple[Anchor | Prose, ...]
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class BlendPart:
+@node
+class BlendPart(Node):
     percent: Quantity
     text: Str
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class Blend:
+@node
+class Blend(Node):
     KIND: ClassVar[str] = "blend"
     parts: tuple[BlendPart, ...]
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class GradeLine:
+@node
+class GradeLine(Node):
     tone: Name  # highlights, midtones, shadows, blacks
     text: Str
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class Grade:
+@node
+class Grade(Node):
     KIND: ClassVar[str] = "grade"
     items: tuple[GradeLine | Prose, ...]
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class Film:
+@node
+class Film(Node):
     KIND: ClassVar[str] = "film"
     text: Str
     span: Span = _span()
@@ -205,36 +242,36 @@ class Film:
 StyleItem = Union[Blend, Grade, Film, Prose]
 
 
-@dataclass(frozen=True, slots=True)
-class StyleRef:
+@node
+class StyleRef(Node):
     KIND: ClassVar[str] = "style"
     name: Name
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class StyleText:
+@node
+class StyleText(Node):
     KIND: ClassVar[str] = "style"
     text: Str
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class StyleBlock:
+@node
+class StyleBlock(Node):
     KIND: ClassVar[str] = "style"
     items: tuple[StyleItem, ...]
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class ReferenceFile:
+@node
+class ReferenceFile(Node):
     KIND: ClassVar[str] = "reference"
     path: Str
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class ReferenceLastFrame:
+@node
+class ReferenceLastFrame(Node):
     KIND: ClassVar[str] = "reference"
     shot: Name
     span: Span = _span()
@@ -243,23 +280,23 @@ class ReferenceLastFrame:
 # ---- camera ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Framing:
+@node
+class Framing(Node):
     KIND: ClassVar[str] = "framing"
     name: Name
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class Angle:
+@node
+class Angle(Node):
     KIND: ClassVar[str] = "angle"
     name: Name | None
     amount: Quantity | None
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class Lens:
+@node
+class Lens(Node):
     KIND: ClassVar[str] = "lens"
     focal: Quantity
     aperture: Quantity | None
@@ -267,58 +304,58 @@ class Lens:
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class LensPreset:
+@node
+class LensPreset(Node):
     KIND: ClassVar[str] = "lens"
     name: Name
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class Aperture:
+@node
+class Aperture(Node):
     KIND: ClassVar[str] = "aperture"
     value: Quantity
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class Rig:
+@node
+class Rig(Node):
     KIND: ClassVar[str] = "rig"
     name: Name
     description: Str | None
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class Shutter:
+@node
+class Shutter(Node):
     KIND: ClassVar[str] = "shutter"
     value: Quantity
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class Fps:
+@node
+class Fps(Node):
     KIND: ClassVar[str] = "fps"
     value: Quantity
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class Filter:
+@node
+class Filter(Node):
     KIND: ClassVar[str] = "filter"
     text: Str
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class Body:
+@node
+class Body(Node):
     KIND: ClassVar[str] = "body"
     text: Str
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class Focus:
+@node
+class Focus(Node):
     """`focus shallow|deep ["…"]`, `focus on NAME`, `focus on "…"`."""
 
     KIND: ClassVar[str] = "focus"
@@ -328,8 +365,8 @@ class Focus:
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class Move:
+@node
+class Move(Node):
     """A camera move. The verb and direction are checked against the move table;
     `extra` holds arguments that fit no slot, for the checker to report."""
 
@@ -350,8 +387,8 @@ class Move:
 CameraItem = Union[Framing, Angle, Lens, LensPreset, Aperture, Rig, Shutter, Fps, Filter, Body, Focus, Move, Prose]
 
 
-@dataclass(frozen=True, slots=True)
-class Camera:
+@node
+class Camera(Node):
     KIND: ClassVar[str] = "camera"
     items: tuple[CameraItem, ...]
     span: Span = _span()
@@ -360,8 +397,8 @@ class Camera:
 # ---- lighting, layers -------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Light:
+@node
+class Light(Node):
     KIND: ClassVar[str] = "light"
     role: Name
     description: Str | None
@@ -372,30 +409,30 @@ class Light:
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class Quality:
+@node
+class Quality(Node):
     KIND: ClassVar[str] = "quality"
     name: Name
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class Lighting:
+@node
+class Lighting(Node):
     KIND: ClassVar[str] = "lighting"
     items: tuple[Light | Quality | Prose, ...]
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class Layer:
+@node
+class Layer(Node):
     KIND: ClassVar[str] = "layer"
     depth: Name
     text: Str
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class Layers:
+@node
+class Layers(Node):
     KIND: ClassVar[str] = "layers"
     items: tuple[Layer | Prose, ...]
     span: Span = _span()
@@ -404,16 +441,16 @@ class Layers:
 # ---- beats, dialogue, sound -------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Beat:
+@node
+class Beat(Node):
     KIND: ClassVar[str] = "beat"
     timing: Timing | None
     text: Str
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
+@node
+class Line(Node):
     """A dialogue line: `[at T] SPEAKER [(delivery)]: "…"`."""
 
     KIND: ClassVar[str] = "line"
@@ -424,15 +461,15 @@ class Line:
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class Pause:
+@node
+class Pause(Node):
     KIND: ClassVar[str] = "pause"
     duration: Quantity | None
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class SoundLine:
+@node
+class SoundLine(Node):
     KIND: ClassVar[str] = "sound-line"
     timing: Timing | None
     kind: str  # ambient sfx music cue
@@ -440,22 +477,22 @@ class SoundLine:
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class Beats:
+@node
+class Beats(Node):
     KIND: ClassVar[str] = "beats"
     items: tuple[Beat | Line | Pause | SoundLine | Prose, ...]
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class Dialogue:
+@node
+class Dialogue(Node):
     KIND: ClassVar[str] = "dialogue"
     items: tuple[Line | Pause | Prose, ...]
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class Sound:
+@node
+class Sound(Node):
     KIND: ClassVar[str] = "sound"
     items: tuple[SoundLine | Prose, ...]
     span: Span = _span()
@@ -464,15 +501,15 @@ class Sound:
 # ---- other shot statements -------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Speed:
+@node
+class Speed(Node):
     KIND: ClassVar[str] = "speed"
     factor: Quantity
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class Overlay:
+@node
+class Overlay(Node):
     KIND: ClassVar[str] = "overlay"
     text: Str
     position: Name | None
@@ -482,22 +519,22 @@ class Overlay:
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class Loop:
+@node
+class Loop(Node):
     KIND: ClassVar[str] = "loop"
     mode: Name
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class Takes:
+@node
+class Takes(Node):
     KIND: ClassVar[str] = "takes"
     count: Quantity
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class Cut:
+@node
+class Cut(Node):
     KIND: ClassVar[str] = "cut"
     timing: Timing
     title: Str | None
@@ -505,8 +542,8 @@ class Cut:
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class Variant:
+@node
+class Variant(Node):
     KIND: ClassVar[str] = "variant"
     name: Name
     stmts: tuple["Stmt", ...]
@@ -529,41 +566,41 @@ SET_ONCE_KINDS = frozenset(
 # ---- declarations -----------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Import:
+@node
+class Import(Node):
     path: Str
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class Budget:
+@node
+class Budget(Node):
     amount: Quantity
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class ModelApi:
+@node
+class ModelApi(Node):
     KIND: ClassVar[str] = "api-model"
     value: Str
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class ModelSizes:
+@node
+class ModelSizes(Node):
     KIND: ClassVar[str] = "sizes"
     values: tuple[Quantity, ...]
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class ModelDurations:
+@node
+class ModelDurations(Node):
     KIND: ClassVar[str] = "durations"
     values: tuple[Quantity, ...]
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class ModelPrice:
+@node
+class ModelPrice(Node):
     KIND: ClassVar[str] = "price"
     amount: Quantity
     per: Name | None  # `/s`
@@ -571,8 +608,8 @@ class ModelPrice:
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class ModelFlag:
+@node
+class ModelFlag(Node):
     """`audio yes`, `reference no`."""
 
     KIND: ClassVar[str] = "flag"
@@ -581,22 +618,22 @@ class ModelFlag:
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class ModelMaxCharacters:
+@node
+class ModelMaxCharacters(Node):
     KIND: ClassVar[str] = "max-characters"
     value: Quantity
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class ModelRetired:
+@node
+class ModelRetired(Node):
     KIND: ClassVar[str] = "retired"
     date: Str
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class ModelNotes:
+@node
+class ModelNotes(Node):
     KIND: ClassVar[str] = "notes"
     text: Str
     span: Span = _span()
@@ -605,98 +642,98 @@ class ModelNotes:
 ModelItem = Union[ModelApi, ModelSizes, ModelDurations, ModelPrice, ModelFlag, ModelMaxCharacters, ModelRetired, ModelNotes, Prose]
 
 
-@dataclass(frozen=True, slots=True)
-class ModelDecl:
+@node
+class ModelDecl(Node):
     KEYWORD: ClassVar[str] = "model"
     name: Name
     items: tuple[ModelItem, ...]
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class DefaultsDecl:
+@node
+class DefaultsDecl(Node):
     KEYWORD: ClassVar[str] = "defaults"
     stmts: tuple[Stmt, ...]
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class PaletteDecl:
+@node
+class PaletteDecl(Node):
     KEYWORD: ClassVar[str] = "palette"
     name: Name
     items: tuple[Anchor | Prose, ...]
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class Voice:
+@node
+class Voice(Node):
     KIND: ClassVar[str] = "voice"
     text: Str
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class Wardrobe:
+@node
+class Wardrobe(Node):
     KIND: ClassVar[str] = "wardrobe"
     text: Str
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class Cameo:
+@node
+class Cameo(Node):
     KIND: ClassVar[str] = "cameo"
     path: Str
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class CharacterDecl:
+@node
+class CharacterDecl(Node):
     KEYWORD: ClassVar[str] = "character"
     name: Name
     items: tuple[Voice | Wardrobe | Cameo | Prose, ...]
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class PropDecl:
+@node
+class PropDecl(Node):
     KEYWORD: ClassVar[str] = "prop"
     name: Name
     items: tuple[Prose, ...]
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class LocationTime:
+@node
+class LocationTime(Node):
     KIND: ClassVar[str] = "time"
     text: Str
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class LocationWeather:
+@node
+class LocationWeather(Node):
     KIND: ClassVar[str] = "weather"
     text: Str
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class LocationDecl:
+@node
+class LocationDecl(Node):
     KEYWORD: ClassVar[str] = "location"
     name: Name
     items: tuple[LocationTime | LocationWeather | Prose, ...]
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class StyleDecl:
+@node
+class StyleDecl(Node):
     KEYWORD: ClassVar[str] = "style"
     name: Name
     items: tuple[StyleItem, ...]
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class LensSpec:
+@node
+class LensSpec(Node):
     KIND: ClassVar[str] = "lens"
     focal: Quantity
     aperture: Quantity | None
@@ -704,16 +741,16 @@ class LensSpec:
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class LensDecl:
+@node
+class LensDecl(Node):
     KEYWORD: ClassVar[str] = "lens"
     name: Name
     items: tuple[LensSpec | Prose, ...]
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class ShotDecl:
+@node
+class ShotDecl(Node):
     KEYWORD: ClassVar[str] = "shot"
     name: Name
     base: Name | None
@@ -721,38 +758,38 @@ class ShotDecl:
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class SequenceEntry:
+@node
+class SequenceEntry(Node):
     shot: Name
     transition: Name | None  # cut crossfade fade
     length: Quantity | None
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class Continuity:
+@node
+class Continuity(Node):
     KIND: ClassVar[str] = "continuity"
     text: Str
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class SequenceDecl:
+@node
+class SequenceDecl(Node):
     KEYWORD: ClassVar[str] = "sequence"
     name: Name
     items: tuple[SequenceEntry | Continuity | Prose, ...]
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class Keep:
+@node
+class Keep(Node):
     KIND: ClassVar[str] = "keep"
     text: Str
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class RemixDecl:
+@node
+class RemixDecl(Node):
     KEYWORD: ClassVar[str] = "remix"
     name: Name
     source: Name
@@ -760,8 +797,8 @@ class RemixDecl:
     span: Span = _span()
 
 
-@dataclass(frozen=True, slots=True)
-class ExtendDecl:
+@node
+class ExtendDecl(Node):
     KEYWORD: ClassVar[str] = "extend"
     name: Name
     source: Name
@@ -777,8 +814,8 @@ Decl = Union[
 NAMED_DECLS = (ModelDecl, PaletteDecl, CharacterDecl, PropDecl, LocationDecl, StyleDecl, LensDecl, ShotDecl, SequenceDecl, RemixDecl, ExtendDecl)
 
 
-@dataclass(frozen=True, slots=True)
-class Module:
+@node
+class Module(Node):
     path: str
     decls: tuple[Decl, ...]
     comments: tuple[Comment, ...] = field(default=(), compare=False)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 
 from lark import Token, Transformer
@@ -741,6 +742,7 @@ def _dedent(text: str) -> str:
     return "\n".join(line[cut:] for line in lines)
 
 
+@lru_cache(maxsize=4096)
 def classify_quantity(text: str) -> tuple[str, object, tuple[str, str, str] | None]:
     """(kind, value, problem) for a quantity literal; problem is (code, message, help)."""
     if text.startswith("$"):

@@ -128,6 +128,10 @@ def syntax_diagnostic(error: UnexpectedInput, source: SourceFile, terminals: dic
         close = difflib.get_close_matches(str(token.value), keywords, n=1, cutoff=0.7)
         if close:
             hint = (f"did you mean `{close[0]}`?",)
+    if not hint and "STRING" in expected and re.fullmatch(r"[^\W\d][\w-]*", str(token.value)) and token.line is not None:
+        before = source.line_text(token.line)[: (token.column or 1) - 1].rstrip()
+        if before.endswith('"'):
+            hint = ("descriptive words go inside the quotes; outside them every word is read as a keyword or a name",)
     return make("E101", f"expected {_describe_expected(expected, terminals)}, found {_describe_found(error)}", span,
                 "unexpected here", help=hint)
 
@@ -136,6 +140,16 @@ def parser_expected(error: UnexpectedToken) -> set[str]:
     """What the parser could take where it stopped. When the contextual lexer
     rejects a token it reports only the terminals it can match, which leaves
     out the post-lexer's `_INDENT`/`_DEDENT`; the parser's own table has them."""
+    interactive = getattr(error, "interactive_parser", None)
+    if interactive is not None:
+        try:
+            # Only what the parser can shift: an LALR state that merely reduces
+            # lists every lookahead of every context the rule is used in.
+            accepted = interactive.accepts()
+        except Exception:  # pragma: no cover - fall back to the table
+            accepted = None
+        if accepted:
+            return set(accepted)
     state = getattr(error, "state", None)
     try:
         return set(state.parse_conf.states[state.position])
@@ -184,7 +198,8 @@ def _wrong_block(error: UnexpectedToken, source: SourceFile) -> Diagnostic | Non
                     "spoken line here", help="move this line into the shot's `dialogue:` block (or its `beats:`)")
     home = vocab.STATEMENT_HOME.get(word)
     if home is not None:
-        what = "camera move" if word in vocab.MOVES else "statement"
+        what = ("camera move" if word in vocab.MOVES else "lighting line" if word in vocab.LIGHT_ROLES and home == "lighting:"
+                else "statement")
         return make("E107", f"`{word}` is a {what} that belongs inside `{home}`", span, f"not allowed here",
                     help=f"move this line into the shot's `{home}` block" if home.endswith(":") and " " not in home
                     else f"move this line into a `{home}` block")
@@ -209,6 +224,9 @@ def _unexpected_character(error: UnexpectedCharacters, source: SourceFile) -> Di
         return make("E104", "unterminated string", source.span(offset, max(line_end, offset + 1)),
                     "this string has no closing quote on its line",
                     help='close it with `"` before the end of the line; a string over several lines is written `"""…"""`')
+    if char in "\u201c\u201d\u201e\u00ab\u00bb":
+        return make("E109", f"curly quote `{char}`: strings use straight double quotes", _point(source, offset),
+                    "a typographic quote", help='write `"…"` with the plain `"` key (word processors curl quotes as you type)')
     if char == "'":
         return make("E109", "strings use double quotes", _point(source, offset), "a single quote",
                     help="write `\"…\"` instead of `'…'`")

@@ -142,7 +142,9 @@ def _parser() -> Lark:
         parser="lalr",
         lexer="contextual",
         keep_all_tokens=True,
-        propagate_positions=True,
+        # Every token carries its position; the builder makes spans from them.
+        # Lark's propagate_positions only fills in Tree.meta, and no Tree is built.
+        propagate_positions=False,
         maybe_placeholders=False,
         postlex=Indenter(_context),
         transformer=Builder(_context),
