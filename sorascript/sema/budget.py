@@ -84,9 +84,15 @@ def check_extensions(jobs: list[Job], media: dict[str, Media], diagnostics: list
         decl: ast.ExtendDecl = job.symbol.decl
         length = ms(decl.by)
         if length is not None and not EXTENSION_MIN_MS <= length <= EXTENSION_MAX_MS:
+            if length > EXTENSION_MAX_MS:
+                steps = -(-length // EXTENSION_MAX_MS)
+                hint = (f"extend in {steps} steps instead, each an `extend` of the one before (e.g. {steps} x "
+                        f"{seconds(length // steps)}s), or shorten it")
+            else:
+                hint = "extend by at least 4s, or add the time to the source shot's `duration` instead"
             diagnostics.append(make(
                 "E413", f"an extension of {seconds(length)}s is not allowed; each extension is 4s to 20s", decl.by.span,
-                "outside 4s..20s", help="extend in several steps of 4-20s each, or shorten it",
+                "outside 4s..20s", help=hint,
             ))
         chain = []
         current = job
@@ -133,33 +139,49 @@ def check_sequences(module, scopes, media: dict[str, Media], diagnostics: list[D
                 diagnostics.append(make(
                     "E412", f"a {seconds(length)}s crossfade is not shorter than both shots "
                     f"(`{pair[0].shot.text}` {seconds(lengths[0])}s, `{pair[1].shot.text}` {seconds(lengths[1])}s)",
-                    entry.length.span, "too long", help="a crossfade overlaps the end of one shot and the start of the next; keep it shorter than both",
+                    entry.length.span, "too long",
+                    help=f"a crossfade overlaps the end of one shot and the start of the next: keep it under {seconds(min(lengths))}s "
+                    "(0.5-1s reads as a soft transition)",
                 ))
 
 
 def check_budget(module, jobs: list[Job], media: dict[str, Media], shots: dict[str, ResolvedShot],
                  diagnostics: list[Diagnostic]) -> None:
-    unknown = [j for j in jobs if media[j.name].cost is None and media[j.name].model is not None]
+    # A size the model does not render at all is already an error (E501): no cost note, no budget check.
+    refused = [j for j in jobs if media[j.name].model is not None and media[j.name].size is not None
+               and media[j.name].model.sizes is not None and media[j.name].size not in media[j.name].model.sizes]
+    unknown = [j for j in jobs if media[j.name].cost is None and media[j.name].model is not None and j not in refused]
+    def where(job: Job):
+        size = job.view.first(ast.SizeStmt) if job.view is not None else None
+        return size.size.span if size is not None else job.span
+
     for job in unknown:
         info = media[job.name]
-        where = job.view.first(ast.SizeStmt).size.span if job.view is not None and job.view.first(ast.SizeStmt) else job.span
         diagnostics.append(make("N002", f"the cost of `{job.name}` is unknown: `{info.model.name}` has no price for "
-                                f"{size_text(info.size)}", where, "no price band",
-                                help="add a `price $N/s for SIZE` line to the model's profile to budget it"))
+                                f"{size_text(info.size)}", where(job), "no price band", help=_price_hint(info)))
     budget = next((d for d in module.ast.decls if isinstance(d, ast.Budget)), None)
     if budget is None or budget.amount.kind != "money":
         return
     limit = Decimal(budget.amount.text.lstrip("$"))
     if unknown:
         names = ", ".join(f"`{j.name}`" for j in unknown)
+        hint = []
+        for model in dict.fromkeys(media[j.name].model for j in unknown):
+            priced = [size_text(s) for s in (model.sizes or ()) if model.price_for(s) is not None]
+            if priced:
+                hint.append(f"`{model.name}` has prices for {', '.join(priced)}")
+        hint.append("render at a size the model prices, or " + _price_hint(media[unknown[0].name]).removeprefix("to budget it, "))
         diagnostics.append(make("E508", f"the budget cannot be proven: the cost of {names} is unknown", budget.span,
-                                "unproven", secondary=[Label(unknown[0].span, "cost unknown")],
-                                help="give the model a price for that size, or render at a size it prices"))
+                                "unproven", secondary=[Label(where(unknown[0]), "cost unknown")], help=hint))
         return
-    total = sum((media[j.name].cost for j in jobs), Decimal(0))
+    if refused:
+        return
+    # Jobs with no model at all (an unknown source) are errors reported elsewhere.
+    total = sum((media[j.name].cost for j in jobs if media[j.name].cost is not None), Decimal(0))
     if total > limit:
-        ranked = sorted(jobs, key=lambda j: (-media[j.name].cost, j.name))[:3]
-        lines = [f"the most expensive: " + "; ".join(_cost_line(j, media[j.name]) for j in ranked)]
+        priced = [j for j in jobs if media[j.name].cost is not None]
+        ranked = sorted(priced, key=lambda j: (-media[j.name].cost, j.name))[:3]
+        lines = [_cost_line(j, media[j.name]) for j in ranked]
         lines.append(f"raise it to `budget {dollars(total)}`, or shorten, drop takes, or move shots to a cheaper model or size")
         diagnostics.append(make("E507", f"the plan costs {dollars(total)}, over the budget of {dollars(limit)}", budget.span,
                                 f"{dollars(total - limit)} over", help=lines))
@@ -171,4 +193,17 @@ def dollars(amount: Decimal) -> str:
 
 def _cost_line(job: Job, info: Media) -> str:
     takes = f" x {info.takes} takes" if info.takes > 1 else ""
-    return f"`{job.name}` {dollars(info.cost)} ({seconds(info.duration)}s x {dollars(info.per_second)}/s{takes})"
+    return f"`{job.name}` costs {dollars(info.cost)}: {seconds(info.duration)}s x {dollars(info.per_second)}/s{takes}"
+
+
+def _price_hint(info: Media) -> str:
+    model = info.model
+    line = f"`price $N/s for {size_text(info.size)}`"
+    if model.decl is not None and _is_std(model):
+        return (f"to budget it, declare your own `model {model.name}:` with a {line} line "
+                "(a file's own declaration shadows the standard one)")
+    return f"to budget it, add a {line} line (or `price $N/s` for every size) to `model {model.name}:`"
+
+
+def _is_std(model: ModelProfile) -> bool:
+    return model.decl.name.span.file.startswith("<std>")
