@@ -19,7 +19,9 @@ from sorascript.diagnostics import Diagnostic
 from sorascript.diagnostics.codes import CODES
 from sorascript.syntax import ast
 
-_PRAGMA = re.compile(r"^\s*sorac:\s*allow\s+((?:[A-Za-z]\d{3}(?:\s*,\s*|\s+|$))+)")
+# `sorac: allow W101`, `sorac: allow W101, W116`, `sorac: allow W108 -- the guide's 12 s example`: codes
+# separated by commas or spaces, then anything (a reason) after a non-code word or punctuation.
+_PRAGMA = re.compile(r"^\s*sorac:\s*allow\s+([A-Za-z]\d{3}(?:(?:\s*,\s*|\s+)[A-Za-z]\d{3})*)(?![\w-])")
 
 
 @dataclass(frozen=True)

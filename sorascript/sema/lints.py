@@ -13,13 +13,17 @@ import tomllib
 from functools import lru_cache
 from pathlib import Path
 
-from sorascript import vocab
 from sorascript.diagnostics import Diagnostic, Label, make
 from sorascript.sema.timing import cut_windows, seconds
 from sorascript.source import SourceFile, Span
 from sorascript.syntax import ast
 
-_QUOTE = "\\\\?[\"“'‘]"
+# An opening quotation mark inside a string: an escaped `\"`, or a quote with words right after it (never the
+# string's own closing quote).
+_QUOTE = r"(?:\\\"|[\"“'‘](?=[^\s\"'”’]))"
+_PUNCT = " \t\n,.;:!?\"“”'‘’\\"
+_CLAUSE_START = "\"“.;:!?,—–("
+_QUOTED = re.compile(r"\s*:?\s*(?:\\\"|[\"“'‘])(.*?)(?:\\\"|[\"”'’])")  # the words after `reads`, in the source
 
 
 @lru_cache(maxsize=1)
@@ -28,38 +32,57 @@ def rules() -> dict:
         return tomllib.load(handle)
 
 
+def _compile(pattern: str, **subs: str) -> re.Pattern:
+    """A pattern from the table, on word boundaries, case-insensitive."""
+    for name, value in subs.items():
+        pattern = pattern.replace("{" + name + "}", value)
+    return re.compile(r"(?<![\w-])(?:" + pattern + r")(?![\w-])", re.I)
+
+
+def _all(patterns: list[str], **subs: str) -> list[re.Pattern]:
+    return [_compile(p, quote=_QUOTE, **subs) for p in patterns]
+
+
 def _words(words: list[str]) -> re.Pattern:
-    return re.compile(r"(?<![\w-])(" + "|".join(words) + r")(?![\w-])", re.I)
+    return _compile("|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True)))
 
 
 @lru_cache(maxsize=1)
 def patterns() -> dict[str, object]:
     table = rules()
+    hands = table["W104"]["hands"]
     return {
-        "vague": _words([re.escape(w) for w in table["W101"]["words"]]),
-        "alone": _words([re.escape(w) for w in table["W101"]["alone"]]),
-        "specific": re.compile(r"(?<!\w)(" + "|".join(table["W101"]["specific"]) + r")(?!\w)", re.I),
-        "physics": [re.compile(r"(?<![\w-])(" + p + r")(?![\w-])", re.I) for p in table["W102"]["patterns"]],
-        "text": [re.compile(r"(?<![\w-])(" + p.replace('["“\']', _QUOTE) + r")", re.I) for p in table["W103"]["patterns"]],
-        "hands": _words([table["W104"]["hands"]]),
-        "pairs": [(_pair(a, b), a, b) for a, b in table["W105"]["pairs"]],
-        "adjectives": _words([re.escape(w) for w in table["W106"]["adjectives"]]),
-        "cut": [re.compile(r"(?<![\w-])(" + p + r")(?![\w-])", re.I) for p in table["W112"]["patterns"]],
-        "verbs": _words([re.escape(w) for w in table["W115"]["verbs"]]),
+        "vague": _words(table["W101"]["words"]),
+        "alone": _words(table["W101"]["alone"]),
+        "specific": _all(["|".join(table["W101"]["specific"])])[0],
+        "physics": _all(table["W102"]["patterns"]),
+        "text": _all(table["W103"]["patterns"]),
+        "hands": _compile(hands),
+        "hand_prose": _all(table["W104"]["prose"], hands=hands),
+        "pairs": [_pair(a, b, table["W105"]["articles"]) for a, b in table["W105"]["pairs"]],
+        "adjectives": _words(table["W106"]["adjectives"]),
+        "cut": _all(table["W112"]["patterns"]),
+        "cut_start": _all(table["W112"]["clause_start"]),
+        "verbs": _words(table["W115"]["verbs"]),
+        "joins": _words(table["W115"]["joins"]),
+        "except": {code: _all(table[code].get("except", [])) for code in table},
     }
 
 
-def _pair(a: str, b: str) -> re.Pattern:
-    one = rf"(?<![\w-]){a}(?![\w-])[ \t]*,?[ \t]+(?<![\w-]){b}(?![\w-])"
-    two = rf"(?<![\w-]){b}(?![\w-])[ \t]*,?[ \t]+(?<![\w-]){a}(?![\w-])"
-    return re.compile(f"{one}|{two}", re.I)
+def _pair(a: str, b: str, articles: list[str]) -> re.Pattern:
+    """`a b` or `b a` side by side, or `ARTICLE a, b` in a comma list."""
+    after_article = "(?:" + "|".join(rf"(?<=\b{re.escape(w)}\s)" for w in articles) + ")"
+    side = rf"{a}[ \t]+{b}|{b}[ \t]+{a}"
+    listed = rf"{after_article}(?:{a},[ \t]*{b}|{b},[ \t]*{a})"
+    return _compile(f"{side}|{listed}")
 
 
 # ---- where the texts are -------------------------------------------------------------
 
 
-def stmt_texts(stmts):
-    """The descriptive strings of shot statements (never dialogue, `avoid`, paths or titles)."""
+def stmt_texts(stmts, sound: bool = True):
+    """The descriptive strings of shot statements (never dialogue, `avoid`, paths or titles);
+    without sound lines when `sound` is false."""
     for stmt in stmts:
         if isinstance(stmt, (ast.Prose, ast.Mood, ast.Physics, ast.Atmosphere, ast.StyleText)):
             yield stmt.text
@@ -84,11 +107,12 @@ def stmt_texts(stmts):
         elif isinstance(stmt, (ast.Layers, ast.Sound)):
             yield from (item.text for item in stmt.items)
         elif isinstance(stmt, ast.Beats):
-            yield from (item.text for item in stmt.items if isinstance(item, (ast.Beat, ast.SoundLine, ast.Prose)))
+            kinds = (ast.Beat, ast.SoundLine, ast.Prose) if sound else (ast.Beat, ast.Prose)
+            yield from (item.text for item in stmt.items if isinstance(item, kinds))
         elif isinstance(stmt, ast.Dialogue):
             yield from (item.text for item in stmt.items if isinstance(item, ast.Prose))
         elif isinstance(stmt, (ast.Cut, ast.Variant)):
-            yield from stmt_texts(stmt.stmts)
+            yield from stmt_texts(stmt.stmts, sound)
 
 
 def style_texts(items):
@@ -125,6 +149,7 @@ class Linter:
         self.source: SourceFile = self.main.source
         self.table = rules()
         self.found: list[Diagnostic] = []
+        self.hand_phrases: list[Span] = []  # "close-up of her hands", reported by the text lint
 
     def report(self, code: str, message: str, span: Span, label: str, **extra) -> None:
         extra.setdefault("help", self.table.get(code, {}).get("help", ()))
@@ -140,13 +165,30 @@ class Linter:
         end = starts[span.end_line - 1] + span.end_column - 1
         return self.source.text[begin:end], begin
 
-    def matches(self, text: ast.Str, pattern: re.Pattern):
+    def hits(self, code: str, text: ast.Str, found: list[re.Pattern], clause_start: bool = False):
+        """(start, end, words, body, begin) of each match in a string: the `hit` group
+        where the pattern has one, trimmed of spaces and punctuation, outside the
+        code's `except` phrases."""
         raw = self.raw(text)
         if raw is None:
             return
         body, begin = raw
-        for match in pattern.finditer(body):
-            yield match, self.source.span(begin + match.start(), begin + match.end()), body
+        excepted = [m.span() for p in patterns()["except"].get(code, ()) for m in p.finditer(body)]
+        for pattern in found:
+            for match in pattern.finditer(body):
+                if clause_start and body[:match.start()].rstrip()[-1:] not in _CLAUSE_START:
+                    continue
+                start, end = match.span("hit") if "hit" in pattern.groupindex and match.group("hit") else match.span()
+                while start < end and body[start] in _PUNCT:
+                    start += 1
+                while end > start and body[end - 1] in _PUNCT:
+                    end -= 1
+                if start == end or any(s <= start and end <= e for s, e in excepted):
+                    continue
+                yield start, end, body[start:end], body, begin
+
+    def span(self, begin: int, start: int, end: int) -> Span:
+        return self.source.span(begin + start, begin + end)
 
     def run(self) -> list[Diagnostic]:
         seen: set[int] = set()
@@ -155,10 +197,12 @@ class Linter:
                 continue
             seen.add(id(text))
             self.vague(text)
-            self.physics(text)
-            self.readable_text(text)
+            self.phrases("W102", text, patterns()["physics"], "impossible physics: `{}`", "the model cannot film this")
+            self.phrases("W103", text, patterns()["text"], "readable text in frame: `{}`", "the model will garble this text")
+            self.hand_prose(text)
             self.contradictions(text)
-            self.cut_in_prose(text)
+            self.phrases("W112", text, patterns()["cut"], "a scene change written in prose: `{}`", "a cut inside one shot",
+                         clause_start=patterns()["cut_start"])
         for job in self.analysis.jobs:
             if job.symbol.module is not self.main:
                 continue
@@ -171,53 +215,82 @@ class Linter:
     # ---- text lints -------------------------------------------------------------------
     def vague(self, text: ast.Str) -> None:
         p = patterns()
-        for match, span, body in self.matches(text, p["vague"]):
-            if not self.specific(_clause(body, match.start(), match.end())):
-                word = match.group(0)
-                self.report("W101", f"`{word}` is vague: say what makes it so", span, "vague",
-                            help=self.table["W101"]["help"]["default"])
-        filler = set(self.table["W101"]["filler"])
-        for match, span, body in self.matches(text, p["alone"]):
-            clause = _clause(body, match.start(), match.end())
-            rest = [w for w in re.findall(r"[\w/.-]+", clause.lower()) if w not in filler and w != match.group(0).lower()]
-            if not rest:
-                self.report("W101", f"`{match.group(0)}` on its own says nothing specific", span, "vague on its own",
-                            help=self.table["W101"]["help"]["cinematic"])
-
-    def specific(self, clause: str) -> bool:
-        if re.search(r"\d", clause) or patterns()["specific"].search(clause):
-            return True
-        words = re.findall(r"[A-Za-z][\w'-]*", clause)
-        return any(w[0].isupper() for w in words[1:])  # a proper name past the clause's first word
-
-    def phrases(self, code: str, text: ast.Str, found: list[re.Pattern], message: str, label: str) -> None:
-        """Report each match of any pattern once, the longest where matches overlap."""
-        hits = []
-        for pattern in found:
-            for match, span, _ in self.matches(text, pattern):
-                hits.append((span, match.group(0)))
-        hits.sort(key=lambda h: (h[0].start, -h[0].end))
-        end = -1
-        for span, words in hits:
-            if span.start < end:
+        groups: list[list] = []
+        for hit in sorted(self.hits("W101", text, [p["vague"]])):
+            start, end, _, body, _ = hit
+            if groups and re.fullmatch(r"\s*,\s*|\s+and\s+|\s+", body[groups[-1][-1][1]:start]):
+                groups[-1].append(hit)
+            else:
+                groups.append([hit])
+        for group in groups:
+            (start, _, first, body, begin), end = group[0], group[-1][1]
+            if self.specific(body, start, end):
                 continue
-            end = span.end
-            shown = words.rstrip("\\\"“'‘ ").strip()
-            self.report(code, message.format(shown), span, label)
+            words = body[start:end]
+            shown = ", ".join(f"`{h[2]}`" for h in group)
+            message = f"{shown} {'is' if len(group) == 1 else 'are'} vague: say what makes it so"
+            help = self.table["W101"]["help"]["default"].replace("{word}", " ".join(words.split()).lower())
+            self.report("W101", message, self.span(begin, start, end), "vague" if len(group) == 1 else f"vague: `{words}`",
+                        help=help)
+        filler = {w.lower() for w in self.table["W101"]["filler"]}
+        for start, end, word, body, begin in self.hits("W101", text, [p["alone"]]):
+            clause = body[_clause_start(body, start, ",.;:!?\n\"“(—"):_clause_end(body, end, ",.;:!?\n\"”)—")]
+            rest = [w for w in re.findall(r"[\w/.'’-]+", clause.lower()) if w.strip(".") and w.strip(".") not in filler]
+            if rest or self.specific(body, start, end):
+                continue
+            self.report("W101", f"`{word}` on its own says nothing specific", self.span(begin, start, end),
+                        "vague on its own", help=self.table["W101"]["help"]["alone"])
 
-    def physics(self, text: ast.Str) -> None:
-        self.phrases("W102", text, patterns()["physics"], "impossible physics: `{}`", "the model cannot film this")
+    def specific(self, body: str, start: int, end: int) -> bool:
+        """Whether the sentence around body[start:end] holds a concrete detail: a
+        number, a cue from the table, or a proper name just after the words."""
+        sentence = body[_clause_start(body, start, ".;:!?\n\"“"):_clause_end(body, end, ".;:!?\n\"”")]
+        if re.search(r"\d", sentence) or patterns()["specific"].search(sentence):
+            return True
+        table = self.table["W101"]
+        common = {w.lower() for w in table["stopwords"] + table["filler"] + table["words"]}
+        content = [w for w in re.findall(r"[a-z][\w'’-]*", sentence.lower()) if w not in common]
+        if len(content) >= table["detail_words"]:
+            return True
+        after = body[end:_clause_end(body, end, ",.;:!?\n\"”")]
+        return any(w[0].isupper() for w in re.findall(r"[A-Za-z][\w'’-]*", after)[:4])
 
-    def readable_text(self, text: ast.Str) -> None:
-        self.phrases("W103", text, patterns()["text"], "readable text in frame: `{}`", "text the model will garble")
+    def phrases(self, code: str, text: ast.Str, found: list[re.Pattern], message: str, label: str,
+                clause_start: list[re.Pattern] = ()) -> list[tuple[int, int]]:
+        """Report each match of any pattern once, the longest where matches overlap."""
+        hits = list(self.hits(code, text, found)) + list(self.hits(code, text, clause_start, clause_start=True))
+        hits.sort(key=lambda h: (h[0], -h[1]))
+        last = -1
+        reported = []
+        for start, end, words, body, begin in hits:
+            if start < last:
+                continue
+            last = end
+            reported.append((start, end))
+            span = self.span(begin, start, end)
+            quoted = _QUOTED.match(body, end) if code == "W103" else None
+            help = self.table[code]["help"]
+            if quoted:
+                words_shown = quoted.group(1).replace('\\"', '"')
+                label_shown = f"{label}: \"{words_shown}\""
+            else:
+                words_shown, label_shown = "…", label
+            self.report(code, message.format(" ".join(words.split())), span, label_shown,
+                        help=help.replace("{text}", words_shown))
+            if code == "W104":
+                self.hand_phrases.append(span)
+        return reported
+
+    def hand_prose(self, text: ast.Str) -> None:
+        self.phrases("W104", text, patterns()["hand_prose"], "a close-up of hands: `{}`", "hands garble up close")
 
     def contradictions(self, text: ast.Str) -> None:
-        for pattern, a, b in patterns()["pairs"]:
-            for match, span, _ in self.matches(text, pattern):
-                self.report("W105", f"contradictory traits: `{match.group(0)}`", span, f"`{a}` and `{b}` at once")
-
-    def cut_in_prose(self, text: ast.Str) -> None:
-        self.phrases("W112", text, patterns()["cut"], "a scene change written in prose: `{}`", "a cut inside one shot")
+        for pattern in patterns()["pairs"]:
+            for start, end, words, _, begin in self.hits("W105", text, [pattern]):
+                a, b = re.split(r"[\s,]+", words)
+                self.report("W105", f"contradictory traits: `{words}`", self.span(begin, start, end),
+                            f"`{a}` and `{b}` at once", help=f"pick `{a.lower()}` or `{b.lower()}`: "
+                            + self.table["W105"]["help"].removeprefix("pick one: "))
 
     # ---- shot lints ----------------------------------------------------------------------
     def shot(self, job, shot) -> None:
@@ -227,30 +300,24 @@ class Linter:
         contexts = [(view.stmts, None)] + [(cut.stmts, cut) for cut, _ in cut_windows(view.stmts, shot.duration)]
         self.hands(contexts)
         self.overloaded(shot, contexts, label)
-        for stmts, _ in contexts:
+        for stmts, cut in contexts:
             for block in (s for s in stmts if isinstance(s, ast.Beats)):
                 beats = [b for b in block.items if isinstance(b, ast.Beat)]
                 limit = self.table["W107"]["max_beats"]
                 if len(beats) > limit:
-                    self.report("W107", f"{len(beats)} beats in one shot; more than {limit} steps make the model struggle",
-                                beats[limit].span, f"beat {limit + 1}")
+                    self.report("W107", f"{len(beats)} beats in {_where(label, cut)}; more than {limit} steps make the model "
+                                "struggle", beats[limit].span, f"beat {limit + 1}")
         duration = view.first(ast.DurationStmt)
         if shot.duration >= self.table["W108"]["min_ms"] and duration is not None:
             self.report("W108", f"a {seconds(shot.duration)}s clip drifts: long clips follow the prompt less well",
                         duration.duration.span, f"{seconds(shot.duration)}s")
         statements = list(shot.all_stmts())
         if shot.model is not None and shot.model.audio and not any(_has_sound(s) for s in statements):
-            self.report("W109", f"{label} has no sound cue, but `{shot.model.name}` makes sound", name_span, "no sound",
-                        help="add at least an ambient bed (`sound:` / `ambient \"rain on the window\"`); without one the "
-                        "model improvises random Foley, as if the shot were visuals-only")
+            self.report("W109", f"{label} has no sound cue, but `{shot.model.name}` makes sound", name_span, "no sound")
         if not any(isinstance(s, ast.Camera) for s in statements):
-            self.report("W110", f"{label} has no `camera:` block", name_span, "no camera",
-                        help="say the framing, lens and movement (`camera:` / `framing medium` / `lens 35mm`): "
-                        "the model otherwise makes them up")
+            self.report("W110", f"{label} has no `camera:` block", name_span, "no camera")
         if not any(isinstance(s, ast.Lighting) for s in statements):
-            self.report("W111", f"{label} has no `lighting:` block", name_span, "no lighting",
-                        help="name the key light and its direction (`lighting:` / `key \"window light\" from camera-left`) "
-                        "and its quality: light is what keeps shots consistent")
+            self.report("W111", f"{label} has no `lighting:` block", name_span, "no lighting")
         for cut, window in cut_windows(view.stmts, shot.duration):
             length = window.end - window.start
             if 1000 <= length < self.table["W113"]["min_cut_ms"]:
@@ -259,14 +326,13 @@ class Linter:
             if isinstance(stmt, ast.Overlay) and stmt.in_frame:
                 self.in_frame(stmt)
         if not shot.style_items:
-            self.report("W116", f"{label} has no style", name_span, "no style",
-                        help="style is one of the strongest levers: `style \"cinematic Kodak 50mm, soft film grain, "
-                        "warm teal-orange grade\"`, or `style NAME` from `std/styles`")
+            self.report("W116", f"{label} has no style", name_span, "no style")
         self.prompt_length(job, shot, name_span)
 
     def hands(self, contexts) -> None:
-        close = vocab.CLOSE_FRAMINGS
-        for stmts, _ in contexts:
+        close = set(self.table["W104"]["framings"])
+
+        def framing_of(stmts):
             framing = None
             for stmt in stmts:
                 if isinstance(stmt, ast.Camera):
@@ -275,21 +341,35 @@ class Linter:
                             framing = item.name
                         elif isinstance(item, ast.Move) and item.to_framing is not None and item.to_framing.text in close:
                             framing = framing or item.to_framing
+            return framing
+
+        shot_framing = framing_of(contexts[0][0])
+        for stmts, cut in contexts:
+            own_camera = any(isinstance(s, ast.Camera) for s in stmts)
+            framing = framing_of(stmts) if cut is None or own_camera else shot_framing
             if framing is None:
                 continue
-            for text in stmt_texts([s for s in stmts if not isinstance(s, (ast.Cut, ast.Variant, ast.Camera))]):
-                for match, span, _ in self.matches(text, patterns()["hands"]):
-                    self.report("W104", f"`{match.group(0)}` in a {framing.text} framing: hands garble up close", span,
+            visual = [s for s in stmts if not isinstance(s, (ast.Cut, ast.Variant, ast.Camera, ast.Sound))]
+            texts = [t for t in stmt_texts(visual, sound=False)]
+            for text in texts:
+                for start, end, word, _, begin in self.hits("W104", text, [patterns()["hands"]]):
+                    span = self.span(begin, start, end)
+                    if any(h.start <= span.start and span.end <= h.end for h in self.hand_phrases):
+                        continue
+                    article = "an" if framing.text[0] in "aeiou" else "a"
+                    self.report("W104", f"`{word}` in {article} {framing.text} framing: hands garble up close", span,
                                 "hands in a close framing", secondary=[Label(framing.span, "close framing")])
 
     def overloaded(self, shot, contexts, label: str) -> None:
         table = self.table["W106"]
-        for stmts, _ in contexts:
-            moves = [i for s in stmts if isinstance(s, ast.Camera) for i in s.items if isinstance(i, ast.Move)]
+        for stmts, cut in contexts:
+            moves = [i for s in stmts if isinstance(s, ast.Camera) for i in s.items
+                     if isinstance(i, ast.Move) and i.verb.text != "hold"]
             if len(moves) > table["max_moves"]:
                 extra = moves[table["max_moves"]:]
-                names = ", ".join(f"`{m.verb.text}`" for m in extra)
-                self.report("W106", f"{len(moves)} camera moves in one shot", extra[0].span, "one move too many",
+                names = ", ".join(f"`{m.verb.text}{' ' + m.direction.text if m.direction else ''}`" for m in extra)
+                self.report("W106", f"{len(moves)} camera moves in {_where(label, cut)}", extra[0].span,
+                            "one move too many" if len(extra) == 1 else f"{len(extra)} moves too many",
                             help=f"keep {table['max_moves']} moves here and split off {names} into a shot of its own")
         if len(shot.cast) > table["max_cast"]:
             extra = shot.cast[table["max_cast"]:]
@@ -297,18 +377,21 @@ class Linter:
             self.report("W106", f"{len(shot.cast)} characters in {label}", spans[0] if spans else shot.view.span,
                         "one character too many", help=f"keep {table['max_cast']} characters here; give "
                         + ", ".join(f"`{c.name}`" for c in extra) + " a shot of their own")
-        if len(shot.anchors) > table["max_anchors"]:
-            palette = shot.view.first(ast.PaletteRef, ast.PaletteBlock)
-            self.report("W106", f"{len(shot.anchors)} palette anchors in {label}", palette.span, "too many colours",
+        palette = shot.view.first(ast.PaletteRef, ast.PaletteBlock)
+        if len(shot.anchors) > table["max_anchors"] and isinstance(palette, ast.PaletteRef):
+            self.report("W106", f"{len(shot.anchors)} palette anchors in {label}", palette.name.span, "too many colours",
                         help=f"keep the {table['max_anchors']} colours that carry the look; drop "
                         + ", ".join(f"`{a.name.text}`" for a in shot.anchors[table["max_anchors"]:]))
-        run = table["max_stacked_adjectives"] + 1
-        stacked = re.compile(r"(?:" + patterns()["adjectives"].pattern + r"(?:\s*,\s*|\s+and\s+|\s+)){" + str(run - 1) + r",}"
-                             + patterns()["adjectives"].pattern, re.I)
+        adjective = patterns()["adjectives"].pattern
+        stacked = re.compile(rf"(?:{adjective}(?:[ \t]*,[ \t]*|[ \t]+and[ \t]+|[ \t]+)){{{table['max_stacked_adjectives']},}}"
+                             + adjective, re.I)
         for text in stmt_texts(shot.view.stmts):
-            for match, span, _ in self.matches(text, stacked):
-                self.report("W106", f"stacked adjectives: `{match.group(0)}`", span, "too many adjectives at once",
-                            help="the guide: 8-10 adjectives fragment a shot; keep the one or two that matter and make them concrete")
+            for start, end, words, _, begin in self.hits("W106", text, [stacked]):
+                count = len(patterns()["adjectives"].findall(words))
+                self.report("W106", f"{count} adjectives stacked: `{words}`", self.span(begin, start, end),
+                            "too many adjectives at once",
+                            help="the guide: 8-10 adjectives fragment a shot; keep the one or two that matter and "
+                            "make them concrete (a colour, a material, a light source)")
 
     def in_frame(self, overlay: ast.Overlay) -> None:
         raw = self.raw(ast.Str("", overlay.span))
@@ -333,19 +416,35 @@ class Linter:
 
     def remix(self, decl: ast.RemixDecl) -> None:
         lines = [i for i in decl.items if isinstance(i, ast.Prose)]
-        verbs = [(m, span) for line in lines for m, span, _ in self.matches(line.text, patterns()["verbs"])]
         if len(lines) > 1:
-            self.report("W115", f"remix `{decl.name.text}` asks for {len(lines)} changes", lines[1].span, "a second change")
-        elif len(verbs) > 1:
-            shown = ", ".join(f"`{m.group(0)}`" for m, _ in verbs)
+            self.report("W115", f"remix `{decl.name.text}` asks for {len(lines)} changes, one a line", lines[1].span,
+                        "a second change", secondary=[Label(lines[0].span, "first change")])
+            return
+        verbs = []
+        for line in lines:
+            for start, end, word, body, begin in self.hits("W115", line.text, [patterns()["verbs"]]):
+                before = body[:start].rstrip()
+                if before[-1:] in _CLAUSE_START or re.search(patterns()["joins"].pattern + r"$", before, re.I):
+                    verbs.append((word, self.span(begin, start, end)))
+        if len(verbs) > 1:
+            shown = ", ".join(f"`{w}`" for w, _ in verbs)
             self.report("W115", f"remix `{decl.name.text}` asks for {len(verbs)} changes ({shown})", verbs[1][1],
                         "a second change", secondary=[Label(verbs[0][1], "first change")])
 
 
-def _clause(body: str, start: int, end: int) -> str:
-    left = max(body.rfind(c, 0, start) for c in ",.;:!?\n\"") + 1
-    rights = [i for i in (body.find(c, end) for c in ",.;:!?\n\"") if i != -1]
-    return body[left:min(rights) if rights else len(body)]
+def _where(label: str, cut) -> str:
+    if cut is None:
+        return label
+    return f"cut \"{cut.title.value}\" of {label}" if cut.title is not None else f"a cut of {label}"
+
+
+def _clause_start(body: str, start: int, stops: str) -> int:
+    return max(body.rfind(c, 0, start) for c in stops) + 1
+
+
+def _clause_end(body: str, end: int, stops: str) -> int:
+    found = [i for i in (body.find(c, end) for c in stops) if i != -1]
+    return min(found) if found else len(body)
 
 
 def _has_sound(stmt) -> bool:
