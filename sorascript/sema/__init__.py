@@ -81,7 +81,10 @@ def check_anchors(shot: ResolvedShot, diagnostics: list[Diagnostic]) -> None:
             from sorascript import vocab
 
             if anchor.text in vocab.DIRECTIONS:
-                hint.append(f"`{anchor.text}` is a direction: write `from {anchor.text}`")
+                code = "E201" if shot.anchors else "E212"
+                diagnostics.append(make(code, f"`{anchor.text}` stands where a palette anchor goes; a direction needs `from`",
+                                        anchor.span, "read as an anchor", help=f"write `from {anchor.text}`"))
+                continue
             if not shot.anchors:
                 diagnostics.append(make("E212", f"this light names the anchor `{anchor.text}`, but the shot has no palette",
                                         anchor.span, "no palette to look in",

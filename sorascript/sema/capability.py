@@ -4,15 +4,42 @@ bytes, the size of the frame), cameo characters, audio, retirement."""
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
 from sorascript.diagnostics import Diagnostic, Label, make
 from sorascript.sema.images import sniff
 from sorascript.sema.models import size_text
-from sorascript.sema.modules import resolve_project_path
+from sorascript.sema.modules import outside_help, resolve_project_path
 from sorascript.sema.shot import ResolvedShot
 from sorascript.sema.timing import seconds
 from sorascript.syntax import ast
+
+_IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp"}
+
+
+_OTHER_FORMATS = [
+    (b"GIF87a", "a GIF image"), (b"GIF89a", "a GIF image"), (b"II*\x00", "a TIFF image"), (b"MM\x00*", "a TIFF image"),
+    (b"BM", "a BMP image"), (b"%PDF", "a PDF document"), (b"8BPS", "a Photoshop document"),
+]
+
+
+def _what_it_is(head: bytes) -> str | None:
+    """What a file that is not PNG/JPEG/WebP holds, when its first bytes say so."""
+    for magic, words in _OTHER_FORMATS:
+        if head.startswith(magic):
+            return words
+    if head[4:12] in (b"ftypheic", b"ftypheix", b"ftypmif1", b"ftyphevc"):
+        return "a HEIC image"
+    if head[4:12] == b"ftypavif":
+        return "an AVIF image"
+    if not head:
+        return "nothing (it is empty)"
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return "text"
 
 
 def nearest_size(size, allowed):
@@ -71,9 +98,10 @@ class CapabilityChecker:
         span = stmt.size.span if stmt is not None else shot.view.span
         near = nearest_size(shot.size, model.sizes)
         allowed = ", ".join(size_text(s) for s in model.sizes)
+        listed = next((i for i in model.decl.items if isinstance(i, ast.ModelSizes)), model.decl.name)
         self.report(make(
             "E501", f"`{model.name}` cannot render {size_text(shot.size)}", span, "size not offered",
-            secondary=[Label(model.decl.name.span, f"{model.name} renders {allowed}")],
+            secondary=[Label(listed.span, f"the sizes `{model.name}` renders")],
             help=[f"the nearest size it renders is {size_text(near)}: `size {size_text(near)}`",
                   f"`{model.name}` renders {allowed}"],
         ))
@@ -86,7 +114,12 @@ class CapabilityChecker:
         span = stmt.duration.span if stmt is not None else shot.view.span
         near = nearest_duration(shot.duration, model.durations)
         allowed = ", ".join(f"{seconds(d)}s" for d in model.durations)
-        hint = [f"the nearest duration it renders is {seconds(near)}s: `duration {seconds(near)}s`"]
+        tied = [d for d in model.durations if d != near and abs(d - shot.duration) == abs(near - shot.duration)]
+        if tied:
+            hint = [f"the nearest durations it renders are {seconds(near)}s and {seconds(tied[0])}s: "
+                    f"`duration {seconds(near)}s` or `duration {seconds(tied[0])}s`"]
+        else:
+            hint = [f"the nearest duration it renders is {seconds(near)}s: `duration {seconds(near)}s`"]
         shortest = min(model.durations)
         if shot.duration > shortest:
             hint.append(f"or render shorter shots ({seconds(shortest)}s clips are the most reliable) and stitch them in a `sequence`")
@@ -109,12 +142,19 @@ class CapabilityChecker:
         target = resolve_project_path(stmt.path.value, module.folder, root)
         if isinstance(target, str):
             self.report(make("E205", f"cannot use reference `{stmt.path.value}`: {target}", stmt.path.span, "outside the project",
-                             help="put the image inside the project folder and name it relative to this file"))
+                             help=outside_help(target, root, "image")))
             return
         if not target.is_file():
+            hint = []
+            if target.parent.is_dir():
+                images = sorted(p.name for p in target.parent.iterdir() if p.suffix.lower() in _IMAGE_SUFFIXES)
+                close = difflib.get_close_matches(target.name, images, n=1, cutoff=0.6)
+                if close:
+                    hint.append(f"did you mean `{close[0]}`?")
+            shown = target.relative_to(self.root) if target.is_relative_to(self.root) else target
+            hint.append(f"looked for {shown.as_posix()}; paths are relative to the file that names them")
             self.report(make("E503", f"reference image `{stmt.path.value}` not found", stmt.path.span, "no such file",
-                             help=f"looked for {target.relative_to(self.root) if target.is_relative_to(self.root) else target}; "
-                             "paths are relative to the file that names them"))
+                             help=hint))
             return
         try:
             with target.open("rb") as handle:
@@ -125,15 +165,22 @@ class CapabilityChecker:
             return
         kind, dimensions = sniff(head)
         if kind is None:
+            actual = _what_it_is(head)
+            hint = ["the Videos API takes PNG, JPEG or WebP; the file's bytes decide, not its name"]
+            if actual:
+                hint.append(f"the file holds {actual}: export or convert the frame to PNG, JPEG or WebP")
             self.report(make("E504", f"reference `{stmt.path.value}` is not a PNG, JPEG or WebP image", stmt.path.span,
-                             "not an image the API takes",
-                             help="the Videos API takes PNG, JPEG or WebP; the file's bytes decide, not its name"))
+                             f"{actual}, not an image the API takes" if actual else "not an image the API takes", help=hint))
             return
         if dimensions is not None and dimensions != shot.size:
+            hint = [f"the first frame must match `size` pixel for pixel: resize the image to {size_text(shot.size)}"]
+            if shot.model.sizes is not None and dimensions in shot.model.sizes:
+                hint.append(f"or render at the image's size: `size {size_text(dimensions)}`")
+            if view.first(ast.SizeStmt) is None:
+                hint.append(f"the shot names no `size`, so it renders at the default {size_text(shot.size)}")
             self.report(make(
                 "E505", f"reference `{stmt.path.value}` is {size_text(dimensions)} but the shot is {size_text(shot.size)}",
-                stmt.path.span, f"{kind.upper()} of {size_text(dimensions)}",
-                help=f"the first frame must match `size` pixel for pixel: resize the image to {size_text(shot.size)}",
+                stmt.path.span, f"{kind.upper()} of {size_text(dimensions)}", help=hint,
             ))
 
     def cameos(self, shot: ResolvedShot) -> None:
@@ -151,11 +198,33 @@ class CapabilityChecker:
                          help="split the shot, or describe the extra people in prose instead of as cameos"))
 
     def dropped_audio(self, shot: ResolvedShot) -> None:
+        """One warning per shot, at its first block with sound, naming what will not be heard."""
+        audible: list[tuple[object, str]] = []
         for stmt in shot.all_stmts():
-            audible = isinstance(stmt, (ast.Dialogue, ast.Sound)) or (
-                isinstance(stmt, ast.Beats) and any(isinstance(i, (ast.Line, ast.SoundLine)) for i in stmt.items))
-            if audible:
-                self.report(make("W203", f"`{shot.model.name}` makes no sound: this {type(stmt).__name__.lower()} will be dropped",
-                                 stmt.span.to(stmt.span), "dropped from the prompt",
-                                 help="use a model with `audio yes`, or add the sound in post"))
-                return
+            if isinstance(stmt, ast.Dialogue):
+                audible.append((stmt, "dialogue"))
+            elif isinstance(stmt, ast.Sound):
+                audible.append((stmt, "sound cues"))
+            elif isinstance(stmt, ast.Beats):
+                if any(isinstance(i, ast.Line) for i in stmt.items):
+                    audible.append((stmt, "dialogue"))
+                if any(isinstance(i, ast.SoundLine) for i in stmt.items):
+                    audible.append((stmt, "sound cues"))
+        if not audible:
+            return
+        kinds = list(dict.fromkeys(kind for _, kind in audible))
+        what = " and ".join(kinds)
+        first = audible[0][0]
+        others = list(dict.fromkeys(stmt for stmt, _ in audible[1:] if stmt is not first))
+        self.report(make(
+            "W203", f"`{shot.model.name}` makes no sound: the {what} of this shot will not be heard",
+            _header(first), "not heard", secondary=[Label(_header(s), "not heard either") for s in others],
+            help=["the model's profile says `audio no`: add the sound in post, or use a model with `audio yes`"],
+        ))
+
+
+def _header(stmt):
+    """The span of a block's header line (`dialogue:`), not its whole body."""
+    span = stmt.span
+    return type(span)(span.file, span.start, span.start + len(stmt.KIND), span.line, span.column,
+                      span.line, span.column + len(stmt.KIND))

@@ -26,16 +26,32 @@ KIND_EXAMPLES = {
 }
 UNIT_OF = {"duration": "s", "angle": "deg", "focal": "mm", "temperature": "K", "percent": "%", "framerate": "fps", "factor": "x"}
 BUILTIN_SPEAKERS = {"voiceover": "Voiceover", "narrator": "Narrator"}
+_FLAG_MEANS = {"audio": "make sound (dialogue, effects, ambience)", "reference": "start from a reference image"}
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 # Smallest and largest sensible values by quantity kind, for E602.
 _RANGES = {
-    "temperature": (1000, 20000, "between 1000K (candle flame is ~1900K) and 20000K (blue sky)"),
+    "temperature": (1000, 20000, "between 1000K and 20000K"),
     "percent": (0, 100, "between 0% and 100%"),
     "aperture": (0.7, 64, "between f/0.7 and f/64"),
     "focal": (1, 2000, "between 1mm and 2000mm"),
     "framerate": (1, 1000, "between 1fps and 1000fps"),
 }
+
+_TYPICAL = {
+    "temperature": "candle flame ~1900K, tungsten 3200K, daylight 5600K, overcast 6500K, blue sky 10000K and up",
+    "aperture": "lenses open from about f/1.2 to f/22",
+    "focal": "ultra-wide 14-24mm, normal 50mm, portrait 85mm, telephoto 100mm and up",
+    "framerate": "24fps is cinema, 30fps video, 60fps and up slow motion",
+}
+
+
+def _with_value(q: ast.Quantity, value) -> str:
+    """`q` written again with another value: 3200K for 32000K."""
+    number = f"{value:g}" if isinstance(value, float) else str(value)
+    if q.kind == "aperture":
+        return f"f/{number}"
+    return number + {"temperature": "K", "focal": "mm", "framerate": "fps"}.get(q.kind, "")
 
 
 def article(kind: str) -> str:
@@ -64,21 +80,27 @@ class DeclChecker:
             hint = f"{slot} takes {article(expected)}, such as {KIND_EXAMPLES.get(expected, '')}"
             if q.kind in ("integer", "number") and expected in UNIT_OF:
                 hint = f"write `{q.text}{UNIT_OF[expected]}`: a number needs its unit"
-            elif q.kind == "number" and expected == "aperture":
+            elif q.kind in ("integer", "number") and expected == "aperture":
                 hint = f"write `f/{q.text}`"
+            elif q.kind in ("integer", "number") and expected == "money":
+                hint = f"write `${q.text}`: amounts of money start with `$`"
             self.report(make("E301", f"expected {article(expected)}, found {article(q.kind)} `{q.text}`", q.span,
                              f"{article(q.kind)}, not {article(expected)}", help=hint))
             return False
         value = q.value
         if expected == "duration":
             if value < 0 or (value == 0 and positive and not point):
-                self.report(make("E602", f"{slot} must be longer than zero, found `{q.text}`", q.span, "too short"))
+                self.report(make("E602", f"{slot} must be longer than zero, found `{q.text}`", q.span, "too short",
+                                 help="write a length such as `1s` or `500ms`, or remove it"))
                 return False
         elif expected == "integer" and positive and value < 1:
-            self.report(make("E602", f"{slot} must be at least 1, found `{q.text}`", q.span, "too small"))
+            self.report(make("E602", f"{slot} must be at least 1, found `{q.text}`", q.span, "too small",
+                             help="one is the least there can be" + (": `takes 1` (the default) renders one take"
+                                                                       if slot == "`takes`" else "")))
             return False
         elif expected in ("factor", "money", "angle") and positive and value <= 0:
-            self.report(make("E602", f"{slot} must be more than zero, found `{q.text}`", q.span, "not positive"))
+            hint = {"factor": "`1x` is normal speed, `0.5x` half speed (slow motion), `2x` double speed"}.get(expected, ())
+            self.report(make("E602", f"{slot} must be more than zero, found `{q.text}`", q.span, "not positive", help=hint))
             return False
         elif expected == "size" and (value[0] <= 0 or value[1] <= 0):
             self.report(make("E602", f"a size has a positive width and height, found `{q.text}`", q.span, "empty frame"))
@@ -86,7 +108,14 @@ class DeclChecker:
         elif expected in _RANGES:
             low, high, words = _RANGES[expected]
             if not low <= value <= high:
-                self.report(make("E602", f"{slot} must be {words}, found `{q.text}`", q.span, "out of range"))
+                hint = []
+                for guess in (value / 10, value * 10):
+                    if low <= guess <= high and expected not in ("percent", "aperture"):
+                        hint.append(f"a digit too many or too few? did you mean `{_with_value(q, guess)}`?")
+                        break
+                if expected in _TYPICAL:
+                    hint.append(_TYPICAL[expected])
+                self.report(make("E602", f"{slot} must be {words}, found `{q.text}`", q.span, "out of range", help=hint))
                 return False
         return True
 
@@ -171,7 +200,8 @@ class DeclChecker:
                 self.integer(item.value, "`max-characters`", positive=False)
             elif isinstance(item, ast.ModelFlag) and item.value.text not in vocab.YES_NO:
                 self.report(make("E303", f"`{item.flag}` takes `yes` or `no`, found `{item.value.text}`", item.value.span,
-                                 "not yes or no"))
+                                 "not yes or no", help=f"write `{item.flag} yes` if the model can {_FLAG_MEANS[item.flag]}, "
+                                 f"else `{item.flag} no`"))
             elif isinstance(item, ast.ModelRetired) and not _DATE.fullmatch(item.date.value):
                 self.report(make("E603", f"`retired` takes a date written YYYY-MM-DD, found \"{item.date.value}\"",
                                  item.date.span, "not a date", help='write e.g. `retired "2026-09-24"`'))
@@ -201,7 +231,8 @@ class DeclChecker:
                 self.quantity(anchor.color, "color", "a palette anchor")
             if anchor.name.text in seen:
                 self.report(make("E203", f"anchor `{anchor.name.text}` is declared twice in this palette", anchor.name.span,
-                                 "again here", secondary=[Label(seen[anchor.name.text].name.span, "first here")]))
+                                 "again here", secondary=[Label(seen[anchor.name.text].name.span, "first here")],
+                                 help="each anchor of a palette has its own name: rename one, or keep one of the two"))
             seen.setdefault(anchor.name.text, anchor)
         if not 3 <= len(anchors) <= 5:
             label = name.span if name is not None else span
@@ -241,8 +272,14 @@ class DeclChecker:
                 ok = False
         if ok and total != 100:
             shown = f"{total.normalize():f}%"
-            self.report(make("E601", f"blend adds up to {shown}, not 100%", blend.span, f"{shown} in all",
-                             help="give the parts percentages that sum to 100%, e.g. `blend 70% \"photorealistic\", 30% \"anime\"`"))
+            hint = ["the parts are shares of one look: give them percentages that sum to 100%"]
+            values = [Decimal(str(part.percent.value)) for part in blend.parts]
+            largest = values.index(max(values))
+            values[largest] += 100 - total
+            if len(values) > 1 and values[largest] > 0:
+                parts = ", ".join(f"{v.normalize():f}% \"{part.text.value}\"" for v, part in zip(values, blend.parts))
+                hint.append(f"e.g. `blend {parts}`")
+            self.report(make("E601", f"blend adds up to {shown}, not 100%", blend.span, f"{shown} in all", help=hint))
 
     def decl_LensDecl(self, decl: ast.LensDecl) -> None:
         specs = [i for i in decl.items if isinstance(i, ast.LensSpec)]
@@ -369,7 +406,16 @@ class DeclChecker:
             choices = " or ".join(f"`{verb} {d}`" for d in spec.directions)
             self.report(make("E101", f"`{verb}` needs a direction", move.verb.span, "which way?", help=f"write {choices}"))
         if move.amount is not None:
-            if spec.amount is None:
+            if spec.amount is not None and move.amount.kind == "duration":
+                shown = {"angle": "30deg", "factor": "2x"}.get(spec.amount, "…")
+                self.report(make("E301", f"expected {article(spec.amount)}, found {article('duration')} `{move.amount.text}`",
+                                 move.amount.span, f"a duration, not {article(spec.amount)}",
+                                 help=[f"`{verb}` takes {article(spec.amount)}, such as {KIND_EXAMPLES[spec.amount]}",
+                                       "its range in front already says how long it lasts"
+                                       if isinstance(move.timing, ast.TimeRange) else
+                                       f"to say how long it lasts, write `over {move.amount.text}`: "
+                                       f"`{verb}{' ' + move.direction.text if move.direction else ''} {shown} over {move.amount.text}`"]))
+            elif spec.amount is None:
                 self.report(make("E101", f"`{verb}` takes no amount, found `{move.amount.text}`", move.amount.span, "not used",
                                  help="give the move a time with `over DURATION` or a range in front"))
             else:

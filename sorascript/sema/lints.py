@@ -40,7 +40,12 @@ def _compile(pattern: str, **subs: str) -> re.Pattern:
 
 
 def _all(patterns: list[str], **subs: str) -> list[re.Pattern]:
-    return [_compile(p, quote=_QUOTE, **subs) for p in patterns]
+    """One regex for a list of patterns (one search per string, not one per
+    pattern); each pattern's `hit` group keeps its own name, `hit0`, `hit1`…"""
+    if not patterns:
+        return []
+    named = [p.replace("(?P<hit>", f"(?P<hit{i}>") for i, p in enumerate(patterns)]
+    return [_compile("|".join(f"(?:{p})" for p in named), quote=_QUOTE, **subs)]
 
 
 def _words(words: list[str]) -> re.Pattern:
@@ -59,7 +64,7 @@ def patterns() -> dict[str, object]:
         "text": _all(table["W103"]["patterns"]),
         "hands": _compile(hands),
         "hand_prose": _all(table["W104"]["prose"], hands=hands),
-        "pairs": [_pair(a, b, table["W105"]["articles"]) for a, b in table["W105"]["pairs"]],
+        "pairs": [re.compile("|".join(f"(?:{_pair(a, b, table['W105']['articles']).pattern})" for a, b in table["W105"]["pairs"]), re.I)],
         "adjectives": _words(table["W106"]["adjectives"]),
         "cut": _all(table["W112"]["patterns"]),
         "cut_start": _all(table["W112"]["clause_start"]),
@@ -150,6 +155,7 @@ class Linter:
         self.table = rules()
         self.found: list[Diagnostic] = []
         self.hand_phrases: list[Span] = []  # "close-up of her hands", reported by the text lint
+        self._raw: dict[tuple[int, int], tuple[str, int] | None] = {}
 
     def report(self, code: str, message: str, span: Span, label: str, **extra) -> None:
         extra.setdefault("help", self.table.get(code, {}).get("help", ()))
@@ -158,12 +164,16 @@ class Linter:
     def raw(self, text: ast.Str) -> tuple[str, int] | None:
         """The source characters of a string in the compiled file, and where they start."""
         span = text.span
-        if span.file != self.source.path:
-            return None
-        starts = self.source._line_starts
-        begin = starts[span.line - 1] + span.column - 1
-        end = starts[span.end_line - 1] + span.end_column - 1
-        return self.source.text[begin:end], begin
+        key = (span.start, span.end)
+        if key not in self._raw:
+            if span.file != self.source.path:
+                self._raw[key] = None
+            else:
+                starts = self.source._line_starts
+                begin = starts[span.line - 1] + span.column - 1
+                end = starts[span.end_line - 1] + span.end_column - 1
+                self._raw[key] = (self.source.text[begin:end], begin)
+        return self._raw[key]
 
     def hits(self, code: str, text: ast.Str, found: list[re.Pattern], clause_start: bool = False):
         """(start, end, words, body, begin) of each match in a string: the `hit` group
@@ -173,16 +183,19 @@ class Linter:
         if raw is None:
             return
         body, begin = raw
-        excepted = [m.span() for p in patterns()["except"].get(code, ()) for m in p.finditer(body)]
+        excepted = None
         for pattern in found:
             for match in pattern.finditer(body):
                 if clause_start and body[:match.start()].rstrip()[-1:] not in _CLAUSE_START:
                     continue
-                start, end = match.span("hit") if "hit" in pattern.groupindex and match.group("hit") else match.span()
+                hit = next((n for n, v in match.groupdict().items() if v and n.startswith("hit")), None)
+                start, end = match.span(hit) if hit else match.span()
                 while start < end and body[start] in _PUNCT:
                     start += 1
                 while end > start and body[end - 1] in _PUNCT:
                     end -= 1
+                if excepted is None:
+                    excepted = [m.span() for p in patterns()["except"].get(code, ()) for m in p.finditer(body)]
                 if start == end or any(s <= start and end <= e for s, e in excepted):
                     continue
                 yield start, end, body[start:end], body, begin

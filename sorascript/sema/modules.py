@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sorascript import resources
 from sorascript.diagnostics import Diagnostic, Label, make
-from sorascript.files import FileProblem, display_path, read_source
+from sorascript.files import PROJECT_FILE, FileProblem, display_path, read_source
 from sorascript.source import SourceFile, Span
 from sorascript.syntax import ast, parse
 
@@ -57,22 +57,49 @@ def inside(path: Path, root: Path) -> bool:
         return False
 
 
+EMPTY_PATH = "the path is empty"
+ABSOLUTE_PATH = "it is an absolute path; paths are written relative to the file that names them, inside the project"
+CLIMBS_OUT = "it leaves the project folder (`..` above the project root)"
+LINKS_OUT = "it is a symbolic link that leads out of the project folder"
+
+
 def resolve_project_path(text: str, folder: Path, root: Path) -> Path | str:
     """A path named in a .shot file, resolved from `folder`; or why it may not be used."""
     if not text:
-        return "the path is empty"
+        return EMPTY_PATH
     if os.path.isabs(text) or text.startswith("~") or (len(text) > 1 and text[1] == ":"):
-        return "absolute paths are not allowed; name files relative to this file, inside the project"
+        return ABSOLUTE_PATH
     lexical = Path(os.path.normpath(folder / text))
     if not inside(lexical, root):
-        return "it leaves the project folder (`..` above the project root)"
+        return CLIMBS_OUT
     try:
         real = lexical.resolve()
     except OSError:
         real = lexical
     if not inside(real, root.resolve()):
-        return "it is a symbolic link that leads out of the project folder"
+        return LINKS_OUT
     return lexical
+
+
+def describe_root(root: Path) -> str:
+    """Where the project root is and why, for help text."""
+    shown = display_path(root)
+    shown = "the current folder" if shown == "." else f"`{shown}`"
+    if (root / PROJECT_FILE).is_file():
+        return f"the project root is {shown}, the folder holding `{PROJECT_FILE}`"
+    return f"the project root is {shown}, the compiled file's folder (no `{PROJECT_FILE}` above it)"
+
+
+def outside_help(reason: str, root: Path, what: str) -> list[str]:
+    """What to do about a path that `resolve_project_path` refused; `what` is "module" or "image"."""
+    if reason == EMPTY_PATH:
+        return [f"name the {what} file between the quotes"]
+    if reason == LINKS_OUT:
+        return [f"copy the {what} file into the project instead of linking to it", describe_root(root)]
+    hint = [describe_root(root), f"move the {what} file inside it and name it relative to this file"]
+    if reason == CLIMBS_OUT:
+        hint.append(f"or put an empty `{PROJECT_FILE}` in a folder above both files: that folder becomes the project root")
+    return hint
 
 
 class Loader:
@@ -124,7 +151,7 @@ class Loader:
         resolved = resolve_project_path(text, importer.folder, self.root if not importer.is_std else self.std_dir)
         if isinstance(resolved, str):
             self.diagnostics.append(make("E205", f"cannot import `{text}`: {resolved}", span, "outside the project",
-                                         help=f"the project root is {display_path(self.root)}; a `sorac.toml` marks a larger project"))
+                                         help=outside_help(resolved, self.root, "module")))
             return None
         if not resolved.suffix and not resolved.exists() and resolved.with_suffix(".shot").exists():
             resolved = resolved.with_suffix(".shot")
@@ -170,6 +197,8 @@ class Loader:
             close = difflib.get_close_matches(resolved.name, names, n=1)
             if close:
                 hint.append(f"did you mean `{close[0]}`?")
+        else:
+            hint.append(f"there is no folder {display_path(folder)}")
         hint.append("imports are relative to the importing file; standard modules are written `std/NAME`")
         self.diagnostics.append(make("E204", f"cannot find module `{text}`", span, f"no file {display_path(resolved)}",
                                      help=hint))

@@ -122,44 +122,78 @@ class Scopes:
             return None
         symbol = found[0]
         if symbol.kind not in kinds:
+            hint = self._hints(module, name.text, kinds, listing=False)
+            if not hint:
+                candidates = sorted(n for n, s in self.visible(module).items() if s.kind in kinds)
+                if candidates and len(candidates) <= 8:
+                    hint.append(f"{describe_kinds(kinds)} here is one of: " + ", ".join(f"`{c}`" for c in candidates))
+                if kinds in _WRITE_IT_OUT:
+                    hint.append(_WRITE_IT_OUT[kinds])
             self.diagnostics.append(make(
                 "E202", f"`{name.text}` is {KIND_WORDS[symbol.kind]}, but {role} needs {describe_kinds(kinds)}",
                 name.span, f"{KIND_WORDS[symbol.kind]}, not {describe_kinds(kinds)}",
                 secondary=[Label(symbol.span, f"declared here as {KIND_WORDS[symbol.kind]}")],
-                help=self._suggest(module, name.text, kinds) or (),
+                help=hint,
             ))
             return None
         return symbol
 
     def _suggest(self, module: LoadedModule, text: str, kinds: tuple[str, ...]) -> str | None:
         visible = self.visible(module)
-        same_kind = [n for n, s in visible.items() if s.kind in kinds]
+        same_kind = [n for n, s in visible.items() if s.kind in kinds and n != text]
         close = difflib.get_close_matches(text, same_kind, n=1, cutoff=0.6)
         if close:
             return f"did you mean {KIND_WORDS[visible[close[0]].kind]} `{close[0]}`?"
         return None
 
-    def _unknown(self, module: LoadedModule, name: ast.Name, kinds: tuple[str, ...], role: str) -> Diagnostic:
+    def _standard(self, module: LoadedModule, text: str, kinds: tuple[str, ...]) -> str | None:
+        """A standard-library name of a wanted kind, equal or close to `text`, that this module does not import."""
+        imported = {key for _, key in module.imports}
+        names = {n: where for n, where in standard_names().items() if where[1] in kinds and f"std/{where[0]}" not in imported}
+        if text in names:
+            found = text
+        else:
+            close = difflib.get_close_matches(text, list(names), n=1, cutoff=0.75)
+            if not close:
+                return None
+            found = close[0]
+        std_module, kind = names[found]
+        return f"`{found}` is {KIND_WORDS[kind]} in the standard library: add `import \"std/{std_module}\"`"
+
+    def _hints(self, module: LoadedModule, text: str, kinds: tuple[str, ...], *, listing: bool = True) -> list[str]:
         hint: list[str] = []
-        suggestion = self._suggest(module, name.text, kinds)
+        suggestion = self._suggest(module, text, kinds)
         if suggestion:
             hint.append(suggestion)
-        else:
-            visible = self.visible(module)
-            close = difflib.get_close_matches(name.text, list(visible), n=1, cutoff=0.7)
-            if close:
-                hint.append(f"`{close[0]}` is close, but it is {KIND_WORDS[visible[close[0]].kind]}")
-        std = standard_names().get(name.text)
-        if std and std[1] in kinds:
-            hint.append(f"`{name.text}` is {KIND_WORDS[std[1]]} in the standard library: add `import \"std/{std[0]}\"`")
-        elif not hint:
-            candidates = sorted(n for n, s in self.visible(module).items() if s.kind in kinds)
-            if candidates and len(candidates) <= 8:
-                hint.append(f"{describe_kinds(kinds)} here is one of: " + ", ".join(f"`{c}`" for c in candidates))
-            else:
-                hint.append(f"declare it (`{kinds[0]} {name.text}:`) or import the module that does")
+        standard = self._standard(module, text, kinds)
+        if standard:
+            hint.append(standard)
+        if hint or not listing:
+            return hint
+        visible = self.visible(module)
+        close = difflib.get_close_matches(text, list(visible), n=1, cutoff=0.7)
+        if close:
+            hint.append(f"`{close[0]}` is close, but it is {KIND_WORDS[visible[close[0]].kind]}")
+        candidates = sorted(n for n, s in visible.items() if s.kind in kinds)
+        if candidates and len(candidates) <= 8:
+            hint.append(f"{describe_kinds(kinds)} here is one of: " + ", ".join(f"`{c}`" for c in candidates))
+        elif not close:
+            hint.append(f"declare it (`{kinds[0]} {text}:`) or import the module that does")
+        return hint
+
+    def _unknown(self, module: LoadedModule, name: ast.Name, kinds: tuple[str, ...], role: str) -> Diagnostic:
         what = kinds[0] if len(kinds) == 1 else "name"
-        return make("E201", f"unknown {what} `{name.text}`", name.span, "not declared or imported", help=hint)
+        return make("E201", f"unknown {what} `{name.text}`", name.span, "not declared or imported",
+                    help=self._hints(module, name.text, kinds))
+
+
+# How to say it without a declared name, for a name of the wrong kind (E202).
+_WRITE_IT_OUT = {
+    ("palette",): "a shot can also list its colours itself, in a `palette:` block",
+    ("style",): 'a shot can also describe its look in quotes: `style "…"`',
+    ("location",): 'a shot can also describe its place in quotes: `setting "…"`',
+    ("lens",): "a camera can also name the lens itself: `lens 50mm f/2.0`",
+}
 
 
 @lru_cache(maxsize=1)

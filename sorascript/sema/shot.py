@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sorascript.diagnostics import make
+from sorascript.diagnostics import Label, make
 from sorascript.sema.checks import BUILTIN_SPEAKERS
 from sorascript.sema.models import ModelProfile, Size, profile
-from sorascript.sema.scope import Scopes, Symbol
+from sorascript.sema.scope import KIND_WORDS, Scopes, Symbol
 from sorascript.sema.timing import DEFAULT_DURATION_MS, clip_duration, ms
 from sorascript.sema.views import ShotView
 from sorascript.source import Span
@@ -69,8 +69,18 @@ class ShotResolver:
         found = self.scopes.lookup(view.module, DEFAULT_MODEL)
         if len(found) == 1 and found[0].kind == "model":
             return found[0], view.span
-        self.scopes.diagnostics.append(make("E201", f"the default model `{DEFAULT_MODEL}` is not in scope", view.span,
-                                            "this shot names no model", help="name one with `model NAME`"))
+        if len(found) > 1:
+            self.scopes.diagnostics.append(make(
+                "E207", f"the default model `{DEFAULT_MODEL}` is ambiguous: {len(found)} imports declare it", view.span,
+                f"this shot names no model, so it renders on `{DEFAULT_MODEL}`",
+                secondary=[Label(s.span, f"{KIND_WORDS[s.kind]} in {s.module.source.path}") for s in found],
+                help="name the model with `model NAME`, or declare `sora-2` in this file to choose "
+                "(your own declarations shadow imported ones)"))
+            return None, view.span
+        message = (f"the default model `{DEFAULT_MODEL}` is {KIND_WORDS[found[0].kind]} here, not a model" if found
+                   else f"the default model `{DEFAULT_MODEL}` is not in scope")
+        self.scopes.diagnostics.append(make("E201", message, view.span, "this shot names no model",
+                                            help="name one with `model NAME`"))
         return None, view.span
 
     def resolve(self, view: ShotView) -> ResolvedShot:

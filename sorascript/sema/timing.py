@@ -23,6 +23,7 @@ CROWDED = 0.8  # dialogue filling more than this share of its time crowds the cl
 DEFAULT_PAUSE_MS = 1000
 MIN_CUT_MS = 1000
 WARP_DEGREES_PER_SECOND = 60
+_AXIS_WORDS = {"push": "push/pull"}
 _WORD = re.compile(r"[\w'’]+")
 
 
@@ -42,6 +43,10 @@ def seconds(value: int) -> str:
     if rest == 0:
         return str(whole)
     return f"{value / 1000:.3f}".rstrip("0").rstrip(".")
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
 def span_text(start: int, end: int) -> str:
@@ -134,7 +139,11 @@ class TimeChecker:
             if not isinstance(stmt, ast.Cut):
                 continue
             if isinstance(stmt.timing, ast.TimePoint):
-                self.report(make("E415", "a cut takes a range, such as `cut 0s..2s:`", stmt.timing.span, "a point, not a range"))
+                at = ms(stmt.timing.at)
+                example = f"`cut {seconds(at)}s..{seconds(min(at + 2000, self.duration) if at < self.duration else at + 2000)}s:`" \
+                    if at is not None else "`cut 0s..2s:`"
+                self.report(make("E415", "a cut takes a range, such as `cut 0s..2s:`", stmt.timing.span, "a point, not a range",
+                                 help=f"a cut is one camera setup from one time to another: write e.g. {example}"))
                 continue
             bounds = range_ms(stmt.timing)
             if bounds is None:
@@ -145,7 +154,7 @@ class TimeChecker:
             if start < 0 or end > self.duration:
                 self.report(make("E401", f"this cut ({span_text(start, end)}) runs past the {seconds(self.duration)}s clip",
                                  stmt.timing.span, "outside the clip",
-                                 help="cuts divide one clip: keep every cut inside `0s..duration`"))
+                                 help=f"cuts divide one clip: keep every cut inside `0s..{seconds(self.duration)}s`, or lengthen the shot"))
             elif end - start < MIN_CUT_MS:
                 self.report(make("E403", f"this cut lasts {seconds(end - start)}s; a cut needs at least 1s", stmt.timing.span,
                                  "too short to read", help="merge it with a neighbour, or give it a second or more"))
@@ -175,9 +184,12 @@ class TimeChecker:
 
     def ordered(self, timing: ast.TimeRange, start: int, end: int, what: str) -> bool:
         if end <= start:
+            if end < start:
+                hint = f"write the range as START..END with END later: did you mean `{seconds(end)}s..{seconds(start)}s`?"
+            else:
+                hint = f"give it an end after its start, e.g. `{seconds(start)}s..{seconds(start + 1000)}s`"
             self.report(make("E406", f"{what} ends at {seconds(end)}s, not after it starts at {seconds(start)}s",
-                             timing.span, "ends before it starts" if end < start else "lasts no time",
-                             help="write the range as START..END with END later, e.g. `0s..2s`"))
+                             timing.span, "ends before it starts" if end < start else "lasts no time", help=hint))
             return False
         return True
 
@@ -192,7 +204,8 @@ class TimeChecker:
         if window.cut is not None and (start < window.start or end > window.end):
             self.report(make("E405", f"this {what} ({span_text(start, end)}) is outside its cut ({span_text(window.start, window.end)})",
                              span, "outside its cut", secondary=[Label(window.cut.timing.span, "the cut")],
-                             help="times in a cut count from the start of the clip; keep them inside the cut's range"))
+                             help=f"times in a cut count from the start of the clip: keep them inside the cut's "
+                             f"`{seconds(window.start)}s..{seconds(window.end)}s`"))
             return False
         return True
 
@@ -203,7 +216,9 @@ class TimeChecker:
             return False
         if window.cut is not None and not window.start <= at < window.end:
             self.report(make("E405", f"this {what} at {seconds(at)}s is outside its cut ({span_text(window.start, window.end)})",
-                             span, "outside its cut", secondary=[Label(window.cut.timing.span, "the cut")]))
+                             span, "outside its cut", secondary=[Label(window.cut.timing.span, "the cut")],
+                             help=f"times in a cut count from the start of the clip: keep it inside the cut's "
+                             f"`{seconds(window.start)}s..{seconds(window.end)}s` (the end excluded)"))
             return False
         return True
 
@@ -224,7 +239,8 @@ class TimeChecker:
                     self.report(make("E409", f"this `{verb}` runs {span_text(*bounds)} ({seconds(bounds[1] - bounds[0])}s) "
                                      f"but says `over {move.over.text}`", move.over.span, "disagrees with the range",
                                      secondary=[Label(move.timing.span, "the range")],
-                                     help="give one of the two, or make them agree"))
+                                     help=f"give one of the two: drop `over {move.over.text}`, or write the range "
+                                     f"`{seconds(bounds[0])}s..{seconds(bounds[0] + over)}s`"))
                     continue
             elif entry.end <= entry.start:
                 self.report(make("E406", f"this `{verb}` starts at {seconds(entry.start)}s, where its "
@@ -250,11 +266,14 @@ class TimeChecker:
         if a.axis is not None and b.axis is not None and a.axis != b.axis:
             return False
         first, second = earlier.move.verb.text, later.move.verb.text
-        why = "a hold keeps the camera still" if a.axis is None or b.axis is None else f"both move the camera on the {a.axis} axis"
+        if a.axis is None or b.axis is None:
+            hint = "a hold keeps the camera still, so nothing moves during it: end the hold before the move starts, or drop it"
+        else:
+            hint = (f"both move the camera on the {_AXIS_WORDS.get(a.axis, a.axis)} axis: give them times that follow each other, "
+                    "or combine them into one move")
         self.report(make(
             "E408", f"`{second}` ({span_text(later.start, later.end)}) overlaps `{first}` ({span_text(earlier.start, earlier.end)})",
-            later.move.span, "overlapping move", secondary=[Label(earlier.move.span, "this move")],
-            help=f"{why}; give them times that follow each other, or combine them into one move",
+            later.move.span, "overlapping move", secondary=[Label(earlier.move.span, "this move")], help=hint,
         ))
         return True
 
@@ -283,8 +302,10 @@ class TimeChecker:
         placed: list[tuple[ast.Beat, int, int]] = []
         for beat in timed:
             if isinstance(beat.timing, ast.TimePoint):
+                at = ms(beat.timing.at)
+                example = f"`{seconds(at)}s..{seconds(at + 1000)}s`" if at is not None else "`0s..2s`"
                 self.report(make("E415", "a beat takes a range such as `0s..2s`, not a point", beat.timing.span, "a point",
-                                 help="a beat is an action with a start and an end"))
+                                 help=f"a beat is an action with a start and an end: write e.g. {example}"))
                 continue
             bounds = range_ms(beat.timing)
             if bounds is None or not self.ordered(beat.timing, *bounds, "this beat"):
@@ -311,8 +332,10 @@ class TimeChecker:
             noun = "dialogue line" if isinstance(item, ast.Line) else f"`{item.kind}`" if isinstance(item, ast.SoundLine) else what
             if isinstance(timing, ast.TimeRange):
                 if isinstance(item, ast.Line):
+                    start = ms(timing.start)
+                    when = f"{seconds(start)}s" if start is not None else "2s"
                     self.report(make("E415", "a dialogue line takes `at T`, not a range", timing.span, "a range",
-                                     help="write `at 2s mara: \"…\"`; the line lasts as long as it takes to say"))
+                                     help=f"write `at {when} {item.speaker.text}: \"…\"`; the line lasts as long as it takes to say"))
                     continue
                 bounds = range_ms(timing)
                 if bounds and self.ordered(timing, *bounds, f"this {noun}"):
@@ -343,6 +366,10 @@ class TimeChecker:
                 start = cursor
                 if isinstance(item.timing, ast.TimePoint) and ms(item.timing.at) is not None:
                     start = ms(item.timing.at)
+                    if not window.start <= start < window.end:
+                        return  # already reported outside the clip or cut (E404/E405)
+                    if first_start is not None and start < cursor:
+                        spoken -= min(cursor - start, spoken)  # it starts before the pause (or line) above ends
                 need = speaking_ms(item.text.value)
                 if first_start is None:
                     first_start = start
@@ -351,7 +378,7 @@ class TimeChecker:
                     where = "cut" if window.cut else "clip"
                     self.report(make(
                         "E410", f"this line needs about {seconds(need)}s to say, but only {seconds(left)}s of the {where} are left",
-                        item.text.span, f"{words(item.text.value)} words, about {seconds(need)}s at 2.5 words a second",
+                        item.text.span, f"{plural(words(item.text.value), 'word')}, about {seconds(need)}s at 2.5 words a second",
                         help=f"shorten it, start it earlier, or lengthen the {'cut' if window.cut else 'shot'}: "
                         f"it would end at {seconds(start + need)}s, after the {where} ends at {seconds(window.end)}s",
                     ))
@@ -365,15 +392,18 @@ class TimeChecker:
             self.report(make(
                 "W204", f"the dialogue takes about {seconds(spoken)}s of the {seconds(available)}s it has",
                 _header(block), "crowded",
-                help="lip-sync suffers when speech fills the clip: cut words, or give the shot more time",
+                help=f"speech fills more than {CROWDED:.0%} of its time, and lip-sync suffers when it does: "
+                "cut words, or give the shot more time",
             ))
 
     def overlay(self, overlay: ast.Overlay, window: Window) -> None:
         if overlay.timing is None:
             return
         if isinstance(overlay.timing, ast.TimePoint):
+            at = ms(overlay.timing.at)
+            example = f"`{seconds(at)}s..{seconds(at + 2000)}s`" if at is not None else "`0s..2s`"
             self.report(make("E415", "an overlay takes a range such as `0s..2s`, not a point", overlay.timing.span, "a point",
-                             help="an overlay is on screen from one time to another"))
+                             help=f"an overlay is on screen from one time to another: write e.g. {example}"))
             return
         bounds = range_ms(overlay.timing)
         if bounds and self.ordered(overlay.timing, *bounds, "this overlay"):

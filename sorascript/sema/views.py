@@ -98,7 +98,7 @@ class Views:
         start = next(i for i, s in enumerate(chain) if s.decl is base.decl)
         names = [s.name for s in chain[start:]] + [base.name]
         self.diagnostics.append(make(
-            "E208", "`from` cycle: " + " from ".join(reversed(names)), symbol.decl.base.span, "this `from` closes the cycle",
+            "E208", "`from` cycle: " + " from ".join(names), symbol.decl.base.span, "this `from` closes the cycle",
             secondary=[Label(s.decl.base.span, f"`{s.name}` starts from `{s.decl.base.text}`") for s in chain[start:-1]],
             help="a shot cannot start from itself, even through other shots; cut the chain at one `from`",
         ))
