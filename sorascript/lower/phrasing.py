@@ -4,7 +4,6 @@ nodes and the phrase tables in `sorascript.vocab`."""
 from __future__ import annotations
 
 from sorascript import vocab
-from sorascript.sema.checks import BUILTIN_SPEAKERS
 from sorascript.sema.timing import TimedMove, ms, seconds
 from sorascript.syntax import ast
 
@@ -84,7 +83,7 @@ def speed(q: ast.Quantity) -> str:
 
 def focus(item: ast.Focus, speaker_name) -> str:
     if item.target is not None:
-        target = speaker_name(item.target.text) if isinstance(item.target, ast.Name) else item.target.value
+        target = speaker_name(item.target) if isinstance(item.target, ast.Name) else item.target.value
         return f"Focus: on {target}"
     parts = [vocab.FOCUS_MODES.get(item.mode.text, item.mode.text)] if item.mode is not None else []
     if item.description is not None:

@@ -37,6 +37,7 @@ class PlanBuilder:
         self.program = analysis.program
         self.root = self.program.root.resolve()
         self._files = {m.source.path: m for m in self.program.modules.values()}
+        self._continuity: dict[str, list[str]] | None = None
 
     def project_path(self, file: str) -> str:
         """A file as the plan names it: relative to the project root, `/`-separated."""
@@ -51,14 +52,25 @@ class PlanBuilder:
     def span(self, span) -> dict:
         return {"file": self.project_path(span.file), "line": span.line, "column": span.column}
 
+    def reference_path(self, stmt: ast.ReferenceFile, module) -> str:
+        """A reference image relative to the project root. The path resolves from
+        the file that wrote the statement (a `from` base may live in another file)."""
+        module = self._files.get(stmt.span.file, module)
+        path = (module.folder / stmt.path.value).resolve()
+        return path.relative_to(self.root).as_posix() if path.is_relative_to(self.root) else stmt.path.value
+
     def continuity(self, job_name: str) -> list[str]:
-        lines: list[str] = []
-        for decl in self.program.main.ast.decls:
-            if isinstance(decl, ast.SequenceDecl) and any(
-                isinstance(i, ast.SequenceEntry) and i.shot.text == job_name for i in decl.items
-            ):
-                lines += [i.text.value for i in decl.items if isinstance(i, ast.Continuity)]
-        return lines
+        """The `continuity` lines of every sequence of the compiled file that holds the shot."""
+        if self._continuity is None:
+            self._continuity = {}
+            for decl in self.program.main.ast.decls:
+                if not isinstance(decl, ast.SequenceDecl):
+                    continue
+                lines = [i.text.value for i in decl.items if isinstance(i, ast.Continuity)]
+                for name in dict.fromkeys(i.shot.text for i in decl.items if isinstance(i, ast.SequenceEntry)):
+                    self._continuity.setdefault(name, []).extend(lines)
+        # a line that two sequences of the shot both hold is said once
+        return list(dict.fromkeys(self._continuity.get(job_name, [])))
 
     def job(self, job) -> dict:
         media = self.analysis.media[job.name]
@@ -76,15 +88,14 @@ class PlanBuilder:
             }
             reference = job.view.first(ast.ReferenceFile, ast.ReferenceLastFrame)
             if isinstance(reference, ast.ReferenceFile):
-                path = (job.view.module.folder / reference.path.value).resolve()
-                input_reference = path.relative_to(self.root).as_posix() if path.is_relative_to(self.root) else reference.path.value
+                input_reference = self.reference_path(reference, job.view.module)
             elif isinstance(reference, ast.ReferenceLastFrame):
                 input_reference = {"last_frame_of": job.reference_frame_of}
             overlays = self.overlays(shot)
         elif job.kind == "remix":
             out["request"] = {"prompt": remix_prompt(job.symbol.decl)}
         else:
-            out["request"] = {"prompt": extend_prompt(job.symbol.decl), "seconds": _seconds_string(media.duration)}
+            out["request"] = {"prompt": extend_prompt(job.symbol.decl), "seconds": _seconds_string(media.billed_ms)}
         out["input_reference"] = input_reference
         out["after"] = list(job.after)
         out["cost_usd"] = _usd(media.cost)
@@ -156,3 +167,11 @@ class PlanBuilder:
 
 def build_plan(analysis: Analysis) -> dict:
     return PlanBuilder(analysis).plan()
+
+
+def plan_schema() -> dict:
+    """The JSON Schema (draft 2020-12) of the plan, shipped in the package as `plan.schema.json`."""
+    import json
+    from importlib.resources import files
+
+    return json.loads(files(__package__).joinpath("plan.schema.json").read_text(encoding="utf-8"))

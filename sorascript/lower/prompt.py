@@ -13,7 +13,8 @@ from __future__ import annotations
 from sorascript import vocab
 from sorascript.lower import phrasing as say
 from sorascript.sema.shot import ResolvedShot
-from sorascript.sema.timing import TimedMove, Window, cut_windows, ms, range_ms, resolve_moves, seconds
+from sorascript.sema.timing import Window, cut_windows, range_ms, resolve_moves
+from sorascript.sema.checks import BUILTIN_SPEAKERS
 from sorascript.syntax import ast
 
 
@@ -23,9 +24,16 @@ class PromptWriter:
         self.scopes = scopes
         self.continuity = continuity
         self.module = shot.view.module
+        self._modules = {m.source.path: m for m in scopes.program.modules.values()}
 
-    def lookup(self, name: str, kind: str):
-        found = self.scopes.lookup(self.module, name)
+    def lookup(self, name: ast.Name | str, kind: str):
+        """A name as the file that wrote it sees it: a statement inherited with
+        `from` from another file names things in that file's scope."""
+        module = self.module
+        if isinstance(name, ast.Name):
+            module = self._modules.get(name.span.file, self.module)
+            name = name.text
+        found = self.scopes.lookup(module, name)
         return found[0] if len(found) == 1 and found[0].kind == kind else None
 
     # ---- the whole prompt ---------------------------------------------------------------
@@ -70,13 +78,12 @@ class PromptWriter:
     def prose(self, stmts, shared: bool) -> str:
         paragraph: list[str] = []
         lines: list[str] = []
+        # where, then what happens, then what hangs in the air, whatever the source's order
         for stmt in stmts:
             if isinstance(stmt, ast.Setting):
                 paragraph.extend(self.setting(stmt))
-            elif isinstance(stmt, ast.Prose):
-                paragraph.append(stmt.text.value)
-            elif isinstance(stmt, ast.Atmosphere):
-                paragraph.append(say.sentence(stmt.text.value))
+        paragraph.extend(stmt.text.value for stmt in stmts if isinstance(stmt, ast.Prose))
+        paragraph.extend(say.sentence(stmt.text.value) for stmt in stmts if isinstance(stmt, ast.Atmosphere))
         for stmt in stmts:
             if isinstance(stmt, ast.Layers):
                 lines.extend(self.layers(stmt))
@@ -94,7 +101,7 @@ class PromptWriter:
     def setting(self, stmt: ast.Setting) -> list[str]:
         if stmt.text is not None:
             return [say.sentence(stmt.text.value)]
-        symbol = self.lookup(stmt.location.text, "location")
+        symbol = self.lookup(stmt.location, "location")
         if symbol is None:
             return []
         out = []
@@ -179,17 +186,18 @@ class PromptWriter:
             shot_words.append(say.angle(angle))
         if shot_words:
             lines.append("Camera shot: " + ", ".join(shot_words))
-        timed = {id(t.move): t for t in resolve_moves(items, window)}
-        moves_written = False
+        # the set-up first (shot, lens, rig...), then the moves and the block's prose in their order
         for item in items:
             handler = _CAMERA.get(type(item))
             if handler is not None:
                 line = handler(self, item, items)
                 if line:
                     lines.append(line)
-            elif isinstance(item, ast.Move) and not moves_written:
+        moves_written = False
+        for item in items:
+            if isinstance(item, ast.Move) and not moves_written:
                 moves_written = True
-                phrases = [say.move(timed[id(m)]) for m in items if isinstance(m, ast.Move)]
+                phrases = [say.move(t) for t in resolve_moves(items, window)]
                 lines.append("Camera movement: " + "; then ".join(phrases))
             elif isinstance(item, ast.Prose):
                 lines.append(item.text.value)
@@ -198,7 +206,7 @@ class PromptWriter:
     def lens_line(self, item, items) -> str:
         aperture = next((i for i in items if isinstance(i, ast.Aperture)), None)
         if isinstance(item, ast.LensPreset):
-            symbol = self.lookup(item.name.text, "lens")
+            symbol = self.lookup(item.name, "lens")
             spec = next((i for i in symbol.decl.items if isinstance(i, ast.LensSpec)), None) if symbol else None
             if spec is None:
                 return ""
@@ -256,13 +264,14 @@ class PromptWriter:
         return "Actions:\n" + "\n".join(lines) if lines else ""
 
     def line(self, line: ast.Line) -> str:
-        return say.dialogue_line(line, self.speaker_name(line.speaker.text))
+        return say.dialogue_line(line, self.speaker_name(line.speaker))
 
-    def speaker_name(self, name: str) -> str:
+    def speaker_name(self, name: ast.Name | str) -> str:
         symbol = self.lookup(name, "character")
         if symbol is not None:
             return say.character_name(symbol)
-        return say.BUILTIN_SPEAKERS.get(name, say.words(name).title())
+        text = name.text if isinstance(name, ast.Name) else name
+        return BUILTIN_SPEAKERS.get(text, say.words(text).title())
 
     def dialogue(self, stmts) -> str:
         lines = []

@@ -7,7 +7,7 @@ import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sorascript.diagnostics import Diagnostic, Label, make
+from sorascript.diagnostics import Diagnostic, make
 from sorascript.sema.budget import Media, check_budget, check_extensions, check_sequences, job_media
 from sorascript.sema.capability import CapabilityChecker
 from sorascript.sema.checks import check_declarations
@@ -44,7 +44,7 @@ def analyze(source: SourceFile, path: Path, root: Path) -> Analysis:
     analysis = Analysis(program, scopes, jobs)
     found = diagnostics + dependency_cycles(jobs)
     resolver = ShotResolver(scopes)
-    capability = CapabilityChecker(root, found, set())
+    capability = CapabilityChecker(root, scopes, found, set())
     for job in jobs:
         if job.kind != "create":
             continue

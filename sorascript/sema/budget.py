@@ -4,6 +4,10 @@ Cost is seconds x the model's price per second for the shot's size, for every
 job: each variant, each take, remixes at their source's length, extensions at
 their own length. A size the model has no price for makes the cost unknown,
 and a budget that cannot then be proven is an error.
+
+An extension's video is its source's with the new seconds stitched on (the
+API's `seconds` of the result is the total), so it runs as long as both but
+is billed only for what it adds.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ class Media:
     model: ModelProfile | None
     size: Size | None
     takes: int = 1
+    billed: int | None = None  # ms billed, when not the whole video (extensions)
 
     @property
     def per_second(self) -> Decimal | None:
@@ -46,7 +51,11 @@ class Media:
         price = self.per_second
         if price is None:
             return None
-        return Decimal(self.duration) / 1000 * price * self.takes
+        return Decimal(self.billed_ms) / 1000 * price * self.takes
+
+    @property
+    def billed_ms(self) -> int:
+        return self.duration if self.billed is None else self.billed
 
 
 def job_media(jobs: list[Job], shots: dict[str, ResolvedShot]) -> dict[str, Media]:
@@ -67,7 +76,8 @@ def job_media(jobs: list[Job], shots: dict[str, ResolvedShot]) -> dict[str, Medi
             if job.kind == "remix":
                 result = Media(source.duration, source.model, source.size)
             else:
-                result = Media(ms(job.symbol.decl.by) or 0, source.model, source.size)
+                added = ms(job.symbol.decl.by) or 0
+                result = Media(source.duration + added, source.model, source.size, billed=added)
         media[name] = result
         return result
 
@@ -103,7 +113,7 @@ def check_extensions(jobs: list[Job], media: dict[str, Media], diagnostics: list
             current = by_name.get(current.source) if current.source else None
         if current is None or current.name in seen:
             continue
-        total = media[current.name].duration + sum(ms(j.symbol.decl.by) or 0 for j in chain)
+        total = media[job.name].duration
         if len(chain) > MAX_EXTENSIONS:
             diagnostics.append(make(
                 "E414", f"`{job.name}` is extension number {len(chain)} of `{current.name}`; a video takes at most {MAX_EXTENSIONS}",
@@ -193,7 +203,7 @@ def dollars(amount: Decimal) -> str:
 
 def _cost_line(job: Job, info: Media) -> str:
     takes = f" x {info.takes} takes" if info.takes > 1 else ""
-    return f"`{job.name}` costs {dollars(info.cost)}: {seconds(info.duration)}s x {dollars(info.per_second)}/s{takes}"
+    return f"`{job.name}` costs {dollars(info.cost)}: {seconds(info.billed_ms)}s x {dollars(info.per_second)}/s{takes}"
 
 
 def _price_hint(info: Media) -> str:

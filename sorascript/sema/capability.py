@@ -59,8 +59,9 @@ def nearest_duration(duration: int, allowed) -> int:
 
 
 class CapabilityChecker:
-    def __init__(self, root: Path, diagnostics: list[Diagnostic], retired_noted: set) -> None:
+    def __init__(self, root: Path, scopes, diagnostics: list[Diagnostic], retired_noted: set) -> None:
         self.root = root
+        self.scopes = scopes
         self.diagnostics = diagnostics
         self.retired_noted = retired_noted  # (file, model) pairs already noted
 
@@ -137,7 +138,7 @@ class CapabilityChecker:
             return
         if isinstance(stmt, ast.ReferenceLastFrame):
             return
-        module = view.module
+        module = self.scopes.module_of(stmt, view.module)  # an inherited `reference` names a file beside its own shot
         root = self.root if not module.is_std else module.folder
         target = resolve_project_path(stmt.path.value, module.folder, root)
         if isinstance(target, str):

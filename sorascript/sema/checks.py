@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from sorascript import vocab
 from sorascript.diagnostics import Diagnostic, Label, make
-from sorascript.sema.modules import LoadedModule
+from sorascript.sema.modules import LoadedModule, resolve_project_path
 from sorascript.sema.scope import JOB_KINDS, Scopes
 from sorascript.syntax import ast
 
@@ -244,6 +244,13 @@ class DeclChecker:
 
     def decl_CharacterDecl(self, decl: ast.CharacterDecl) -> None:
         self.set_once(decl.items, f"character `{decl.name.text}`")
+        for item in decl.items:
+            if isinstance(item, ast.Cameo) and not self.module.is_std:
+                target = resolve_project_path(item.path.value, self.module.folder, self.scopes.program.root)
+                if isinstance(target, str):
+                    self.report(make("E205", f"cannot use cameo `{item.path.value}`: {target}", item.path.span,
+                                     "outside the project",
+                                     help="put the recording inside the project folder and name it relative to this file"))
 
     def decl_LocationDecl(self, decl: ast.LocationDecl) -> None:
         self.set_once(decl.items, f"location `{decl.name.text}`")

@@ -236,7 +236,7 @@ class Linter:
             else:
                 groups.append([hit])
         for group in groups:
-            (start, _, first, body, begin), end = group[0], group[-1][1]
+            (start, _, _, body, begin), end = group[0], group[-1][1]
             if self.specific(body, start, end):
                 continue
             words = body[start:end]

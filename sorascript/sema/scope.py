@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from sorascript import resources
 from sorascript.diagnostics import Diagnostic, Label, make
-from sorascript.sema.modules import LoadedModule, Program
+from sorascript.sema.modules import PRELUDE, LoadedModule, Program
 from sorascript.syntax import ast
 
 KIND_WORDS = {
@@ -54,6 +54,7 @@ class Scopes:
         self.program = program
         self.diagnostics: list[Diagnostic] = []
         self.own: dict[str, dict[str, Symbol]] = {}
+        self._by_file = {m.source.path: m for m in program.modules.values()}
         for module in program.modules.values():
             self.own[module.key] = self._declare(module)
 
@@ -86,6 +87,11 @@ class Scopes:
             table[name] = symbol
         return table
 
+    def module_of(self, node, default: LoadedModule) -> LoadedModule:
+        """The module a node was written in: a statement a shot inherits with
+        `from` names things as its own file sees them."""
+        return self._by_file.get(node.span.file, default)
+
     def lookup(self, module: LoadedModule, name: str) -> list[Symbol]:
         own = self.own[module.key].get(name)
         if own is not None:
@@ -95,6 +101,9 @@ class Scopes:
             symbol = self.own[key].get(name)
             if symbol is not None and all(symbol.decl is not f.decl for f in found):
                 found.append(symbol)
+        if len(found) > 1:  # an explicit import overrides the implicit prelude (a project's own `sora-2` profile)
+            explicit = [s for s in found if s.module.key != PRELUDE]
+            found = explicit or found
         return found
 
     def visible(self, module: LoadedModule) -> dict[str, Symbol]:

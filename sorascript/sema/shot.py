@@ -4,13 +4,11 @@ palette, style... what the capability checks, the lints and the lowering read.""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from sorascript.diagnostics import Label, make
-from sorascript.sema.checks import BUILTIN_SPEAKERS
 from sorascript.sema.models import ModelProfile, Size, profile
 from sorascript.sema.scope import KIND_WORDS, Scopes, Symbol
-from sorascript.sema.timing import DEFAULT_DURATION_MS, clip_duration, ms
+from sorascript.sema.timing import clip_duration
 from sorascript.sema.views import ShotView
 from sorascript.source import Span
 from sorascript.syntax import ast
@@ -65,7 +63,8 @@ class ShotResolver:
     def model_of(self, view: ShotView) -> tuple[Symbol | None, Span]:
         stmt = view.first(ast.ModelStmt)
         if stmt is not None:
-            return self.scopes.resolve(view.module, stmt.model, ("model",), "`model`"), stmt.model.span
+            module = self.scopes.module_of(stmt.model, view.module)
+            return self.scopes.resolve(module, stmt.model, ("model",), "`model`"), stmt.model.span
         found = self.scopes.lookup(view.module, DEFAULT_MODEL)
         if len(found) == 1 and found[0].kind == "model":
             return found[0], view.span
@@ -83,8 +82,12 @@ class ShotResolver:
                                             help="name one with `model NAME`"))
         return None, view.span
 
+    def find(self, view: ShotView, name: ast.Name, kind: str) -> Symbol | None:
+        """What a name in the shot refers to, as the file that wrote it sees it (errors are reported by the checks)."""
+        found = self.scopes.lookup(self.scopes.module_of(name, view.module), name.text)
+        return found[0] if len(found) == 1 and found[0].kind == kind else None
+
     def resolve(self, view: ShotView) -> ResolvedShot:
-        module = view.module
         model_symbol, _ = self.model_of(view)
         model = self.profile(model_symbol) if model_symbol is not None else None
         size_stmt = view.first(ast.SizeStmt)
@@ -96,12 +99,10 @@ class ShotResolver:
         seen: set[int] = set()
 
         def add_character(name: ast.Name) -> None:
-            if name.text in BUILTIN_SPEAKERS and not self.scopes.lookup(module, name.text):
-                return
-            found = self.scopes.lookup(module, name.text)
-            if len(found) == 1 and found[0].kind == "character" and id(found[0].decl) not in seen:
-                seen.add(id(found[0].decl))
-                shot.cast.append(found[0])
+            symbol = self.find(view, name, "character")
+            if symbol is not None and id(symbol.decl) not in seen:
+                seen.add(id(symbol.decl))
+                shot.cast.append(symbol)
 
         for stmt in shot.all_stmts():
             if isinstance(stmt, ast.Cast):
@@ -114,38 +115,27 @@ class ShotResolver:
                         add_character(item.speaker)
         for stmt in view.all(ast.Props):
             for name in stmt.names:
-                found = self.scopes.lookup(module, name.text)
-                if len(found) == 1 and found[0].kind == "prop" and found[0] not in shot.props:
-                    shot.props.append(found[0])
+                symbol = self.find(view, name, "prop")
+                if symbol is not None and symbol not in shot.props:
+                    shot.props.append(symbol)
         palette = view.first(ast.PaletteRef, ast.PaletteBlock)
         if isinstance(palette, ast.PaletteBlock):
             shot.palette_items = palette.items
         elif isinstance(palette, ast.PaletteRef):
-            found = self.scopes.lookup(module, palette.name.text)
-            if len(found) == 1 and found[0].kind == "palette":
-                shot.palette_items = found[0].decl.items
-                shot.palette_name = found[0].name
+            symbol = self.find(view, palette.name, "palette")
+            if symbol is not None:
+                shot.palette_items = symbol.decl.items
+                shot.palette_name = symbol.name
         style = view.first(ast.StyleRef, ast.StyleText, ast.StyleBlock)
         if isinstance(style, ast.StyleBlock):
             shot.style_items = style.items
         elif isinstance(style, ast.StyleText):
             shot.style_items = (ast.Prose(style.text, style.span),)
         elif isinstance(style, ast.StyleRef):
-            found = self.scopes.lookup(module, style.name.text)
-            if len(found) == 1 and found[0].kind == "style":
-                shot.style_items = found[0].decl.items
+            symbol = self.find(view, style.name, "style")
+            if symbol is not None:
+                shot.style_items = symbol.decl.items
         setting = view.first(ast.Setting)
         if setting is not None and setting.location is not None:
-            found = self.scopes.lookup(module, setting.location.text)
-            if len(found) == 1 and found[0].kind == "location":
-                shot.location = found[0]
+            shot.location = self.find(view, setting.location, "location")
         return shot
-
-
-def reference_path(view: ShotView) -> tuple[ast.ReferenceFile | None, Path | None]:
-    stmt = view.first(ast.ReferenceFile)
-    if stmt is None:
-        return None, None
-    return stmt, view.module.folder / stmt.path.value
-
-

@@ -150,7 +150,8 @@ def _jobs_of(views: Views, symbol: Symbol) -> list[Job]:
             job = Job(view.job, "create", symbol, view)
             reference = view.first(ast.ReferenceLastFrame)
             if reference is not None:
-                target = views.scopes.resolve(symbol.module, reference.shot, JOB_KINDS, "`reference last frame of`")
+                module = views.scopes.module_of(reference.shot, symbol.module)
+                target = views.scopes.resolve(module, reference.shot, JOB_KINDS, "`reference last frame of`")
                 if target is not None:
                     job.reference_frame_of = target.name
                     job.after.append(target.name)

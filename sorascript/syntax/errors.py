@@ -200,7 +200,7 @@ def _wrong_block(error: UnexpectedToken, source: SourceFile) -> Diagnostic | Non
     if home is not None:
         what = ("camera move" if word in vocab.MOVES else "lighting line" if word in vocab.LIGHT_ROLES and home == "lighting:"
                 else "statement")
-        return make("E107", f"`{word}` is a {what} that belongs inside `{home}`", span, f"not allowed here",
+        return make("E107", f"`{word}` is a {what} that belongs inside `{home}`", span, "not allowed here",
                     help=f"move this line into the shot's `{home}` block" if home.endswith(":") and " " not in home
                     else f"move this line into a `{home}` block")
     if word in vocab.SHOT_STATEMENTS:
