@@ -27,6 +27,7 @@ class Result:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     problem: FileProblem | None = None
     plan: dict | None = None
+    prompts: dict[str, str] | None = None  # each create job's prompt, once the program has no errors
 
     @property
     def has_errors(self) -> bool:
@@ -52,6 +53,13 @@ def _analyze(path: str | Path, options: Options):
         result.problem = FileProblem(error.path, error.message)
         return result, None
     analysis = analyze(source, file, root)
+    if not any(d.severity == "error" for d in analysis.diagnostics):
+        from sorascript.lower.prompt import shot_prompts
+        from sorascript.sema import add_diagnostics
+        from sorascript.sema.lints import long_prompts
+
+        result.prompts = shot_prompts(analysis)
+        add_diagnostics(analysis, long_prompts(analysis, result.prompts))
     analysis.diagnostics = apply_levels(analysis.diagnostics, analysis.program.modules.values(), levels)
     result.sources = analysis.sources
     result.diagnostics = analysis.diagnostics
@@ -70,7 +78,7 @@ def compile(path: str | Path, options: Options | None = None) -> Result:
     if analysis is not None and not result.has_errors:
         from sorascript.lower.plan import build_plan
 
-        result.plan = build_plan(analysis)
+        result.plan = build_plan(analysis, result.prompts)
     return result
 
 

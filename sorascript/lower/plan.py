@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from sorascript.diagnostics.render import diagnostic_json
-from sorascript.lower.prompt import PromptWriter, extend_prompt, remix_prompt
+from sorascript.lower.prompt import extend_prompt, remix_prompt, shot_prompts
 from sorascript.sema import Analysis
 from sorascript.sema.models import size_text
 from sorascript.sema.timing import Window, cut_windows, ms, range_ms
@@ -32,12 +32,12 @@ def _usd(amount: Decimal | None) -> float | None:
 
 
 class PlanBuilder:
-    def __init__(self, analysis: Analysis) -> None:
+    def __init__(self, analysis: Analysis, prompts: dict[str, str]) -> None:
         self.analysis = analysis
+        self.prompts = prompts
         self.program = analysis.program
         self.root = self.program.root.resolve()
         self._files = {m.source.path: m for m in self.program.modules.values()}
-        self._continuity: dict[str, list[str]] | None = None
 
     def project_path(self, file: str) -> str:
         """A file as the plan names it: relative to the project root, `/`-separated."""
@@ -59,19 +59,6 @@ class PlanBuilder:
         path = (module.folder / stmt.path.value).resolve()
         return path.relative_to(self.root).as_posix() if path.is_relative_to(self.root) else stmt.path.value
 
-    def continuity(self, job_name: str) -> list[str]:
-        """The `continuity` lines of every sequence of the compiled file that holds the shot."""
-        if self._continuity is None:
-            self._continuity = {}
-            for decl in self.program.main.ast.decls:
-                if not isinstance(decl, ast.SequenceDecl):
-                    continue
-                lines = [i.text.value for i in decl.items if isinstance(i, ast.Continuity)]
-                for name in dict.fromkeys(i.shot.text for i in decl.items if isinstance(i, ast.SequenceEntry)):
-                    self._continuity.setdefault(name, []).extend(lines)
-        # a line that two sequences of the shot both hold is said once
-        return list(dict.fromkeys(self._continuity.get(job_name, [])))
-
     def job(self, job) -> dict:
         media = self.analysis.media[job.name]
         out: dict = {"name": job.name, "kind": job.kind}
@@ -79,12 +66,11 @@ class PlanBuilder:
         overlays: list[dict] = []
         if job.kind == "create":
             shot = self.analysis.shots[job.name]
-            prompt = PromptWriter(shot, self.analysis.scopes, self.continuity(job.symbol.name)).prompt()
             out["request"] = {
                 "model": shot.model.api_model,
                 "size": size_text(shot.size),
                 "seconds": _seconds_string(shot.duration),
-                "prompt": prompt,
+                "prompt": self.prompts[job.name],
             }
             reference = job.view.first(ast.ReferenceFile, ast.ReferenceLastFrame)
             if isinstance(reference, ast.ReferenceFile):
@@ -165,8 +151,8 @@ class PlanBuilder:
         }
 
 
-def build_plan(analysis: Analysis) -> dict:
-    return PlanBuilder(analysis).plan()
+def build_plan(analysis: Analysis, prompts: dict[str, str] | None = None) -> dict:
+    return PlanBuilder(analysis, prompts if prompts is not None else shot_prompts(analysis)).plan()
 
 
 def plan_schema() -> dict:

@@ -348,3 +348,25 @@ def remix_prompt(decl: ast.RemixDecl) -> str:
 
 def extend_prompt(decl: ast.ExtendDecl) -> str:
     return " ".join(i.text.value for i in decl.items if isinstance(i, ast.Prose)) + "\n"
+
+
+def continuity_lines(program) -> dict[str, list[str]]:
+    """Shot name -> the `continuity` lines of every sequence of the compiled file
+    that holds it; a line two of its sequences share is said once."""
+    lines: dict[str, list[str]] = {}
+    for decl in program.main.ast.decls:
+        if not isinstance(decl, ast.SequenceDecl):
+            continue
+        said = [i.text.value for i in decl.items if isinstance(i, ast.Continuity)]
+        for name in dict.fromkeys(i.shot.text for i in decl.items if isinstance(i, ast.SequenceEntry)):
+            lines.setdefault(name, []).extend(said)
+    return {name: list(dict.fromkeys(found)) for name, found in lines.items()}
+
+
+def shot_prompts(analysis) -> dict[str, str]:
+    """The prompt of every create job, written once for the plan and the W117 lint."""
+    continuity = continuity_lines(analysis.program)
+    return {
+        job.name: PromptWriter(analysis.shots[job.name], analysis.scopes, continuity.get(job.symbol.name, [])).prompt()
+        for job in analysis.jobs if job.kind == "create"
+    }

@@ -99,6 +99,11 @@ def check_anchors(shot: ResolvedShot, diagnostics: list[Diagnostic]) -> None:
                                     "not an anchor of the palette", help=hint))
 
 
+def add_diagnostics(analysis: Analysis, more: list[Diagnostic]) -> None:
+    """Diagnostics found after the analysis (those that read the lowered prompts)."""
+    analysis.diagnostics = finish(analysis.diagnostics + more, analysis.program)
+
+
 def finish(diagnostics: list[Diagnostic], program: Program) -> list[Diagnostic]:
     """Drop repeats (a statement inherited by several shots is checked in each)
     and sort: the compiled file first, then by position."""

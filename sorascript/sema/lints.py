@@ -340,7 +340,6 @@ class Linter:
                 self.in_frame(stmt)
         if not shot.style_items:
             self.report("W116", f"{label} has no style", name_span, "no style")
-        self.prompt_length(job, shot, name_span)
 
     def hands(self, contexts) -> None:
         close = set(self.table["W104"]["framings"])
@@ -415,18 +414,6 @@ class Linter:
         span = self.source.span(begin + where, begin + where + len("in-frame")) if where >= 0 else overlay.span
         self.report("W114", f"`in-frame` asks the model to render \"{overlay.text.value}\"", span, "garbled text likely")
 
-    def prompt_length(self, job, shot, name_span) -> None:
-        from sorascript.lower.plan import PlanBuilder
-        from sorascript.lower.prompt import PromptWriter
-
-        builder = PlanBuilder(self.analysis)
-        prompt = PromptWriter(shot, self.analysis.scopes, builder.continuity(job.symbol.name)).prompt()
-        count = len(re.findall(r"[\w'’]+", prompt))
-        limit = self.table["W117"]["max_words"]
-        if count > limit:
-            self.report("W117", f"the prompt of `{job.name}` is {count} words; past {limit} more detail stops helping",
-                        name_span, f"{count} words")
-
     def remix(self, decl: ast.RemixDecl) -> None:
         lines = [i for i in decl.items if isinstance(i, ast.Prose)]
         if len(lines) > 1:
@@ -470,3 +457,20 @@ def _has_sound(stmt) -> bool:
 
 def lint(analysis) -> list[Diagnostic]:
     return Linter(analysis).run()
+
+
+def long_prompts(analysis, prompts: dict[str, str]) -> list[Diagnostic]:
+    """W117: prompts so long that more detail stops helping. It reads the
+    lowered prompts, so the driver runs it after lowering."""
+    limit = rules()["W117"]["max_words"]
+    found = []
+    for job in analysis.jobs:
+        if job.kind != "create" or job.symbol.module is not analysis.program.main:
+            continue
+        count = len(re.findall(r"[\w'’]+", prompts[job.name]))
+        if count > limit:
+            view = job.view
+            name = view.variant.name.span if view.variant is not None else view.symbol.decl.name.span
+            found.append(make("W117", f"the prompt of `{job.name}` is {count} words; past {limit} more detail stops helping",
+                              name, f"{count} words", help=rules()["W117"]["help"]))
+    return found
