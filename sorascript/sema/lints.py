@@ -64,6 +64,7 @@ def patterns() -> dict[str, object]:
         "text": _all(table["W103"]["patterns"]),
         "hands": _compile(hands),
         "hand_prose": _all(table["W104"]["prose"], hands=hands),
+        "pair_words": _words(sorted({w for pair in table["W105"]["pairs"] for w in pair})),
         "pairs": [re.compile("|".join(f"(?:{_pair(a, b, table['W105']['articles']).pattern})" for a, b in table["W105"]["pairs"]), re.I)],
         "adjectives": _words(table["W106"]["adjectives"]),
         "cut": _all(table["W112"]["patterns"]),
@@ -298,6 +299,12 @@ class Linter:
         self.phrases("W104", text, patterns()["hand_prose"], "a close-up of hands: `{}`", "hands garble up close")
 
     def contradictions(self, text: ast.Str) -> None:
+        raw = self.raw(text)
+        if raw is None:
+            return
+        present = {w.lower() for w in patterns()["pair_words"].findall(raw[0])}
+        if not any(a in present and b in present for a, b in self.table["W105"]["pairs"]):
+            return  # the full pattern (with its look-behinds) is slow; most strings hold no pair at all
         for pattern in patterns()["pairs"]:
             for start, end, words, _, begin in self.hits("W105", text, [pattern]):
                 a, b = re.split(r"[\s,]+", words)
