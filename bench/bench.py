@@ -49,39 +49,49 @@ defaults:
 
 SHOT = '''shot scene_{n}:
     duration {duration}s
-    setting "a dimly lit diner booth at night, rain on the window, take {n}"
-    "Mara and Theo share a booth; neon outside paints their faces red and blue."
+    setting "{place}, take {n}"
+    "{who} share a booth near window {n}; neon outside paints their faces {colours}."
     cast mara, theo
     camera:
-        framing medium-close-up
-        lens 50mm f/2.0
-        rig handheld "subtle drift"
+        framing {framing}
+        lens {focal}mm f/2.0
+        rig handheld "subtle drift, take {n}"
         0s..3s push in from medium to medium-close-up
-        3s..4s pan left 20deg
+        3s..4s pan {side} {angle}deg
     lighting:
-        key "red neon" from camera-right crimson
-        fill "blue neon" from camera-left 5600K cobalt
-        practical "overhead diner lamp" 3200K amber
+        key "red neon sign {n}" from camera-right crimson
+        fill "blue neon spill {n}" from camera-left 5600K cobalt
+        practical "overhead diner lamp {n}" 3200K amber
         quality soft
     palette diner
     beats:
-        0s..2s "Mara stares at her coffee cup, not meeting his eyes"
-        2s..4s "She looks up toward Theo"
+        0s..2s "Mara stares at coffee cup {n}, not meeting his eyes"
+        2s..4s "She looks up toward Theo as {event}"
     dialogue:
-        mara (quietly): "You came back."
+        mara (quietly): "Back again, {n}?"
         pause 0.5s
         theo: "I always do."
     sound:
-        ambient "diner murmur, rain on the window"
-        at 1s sfx "coffee cup set on a saucer"
+        ambient "diner murmur {n}, rain on the window"
+        at 1s sfx "coffee cup {n} set on a saucer"
 
 '''
+
+PLACES = ["a dimly lit diner booth at night, rain on the window", "a chrome diner counter at 3 a.m.",
+          "a corner booth by the jukebox, wet coats on the hooks", "the diner's back booth, steam from the kitchen"]
+EVENTS = ["a truck passes outside", "the jukebox changes record", "the waitress refills his cup", "thunder rolls"]
+COLOURS = ["red and blue", "amber and cobalt", "crimson and teal"]
 
 
 def generate(shots: int) -> str:
     body = [HEADER]
     for n in range(shots):
-        body.append(SHOT.format(n=n, duration=4 if n % 3 else 8))
+        body.append(SHOT.format(
+            n=n, duration=4 if n % 3 else 8, place=PLACES[n % 4], event=EVENTS[n % 4 - 1], colours=COLOURS[n % 3],
+            who=("Mara and Theo", "The two of them", "Mara and her brother Theo")[n % 3],
+            framing=("medium-close-up", "medium", "two-shot")[n % 3], focal=(35, 50, 85)[n % 3],
+            side=("left", "right")[n % 2], angle=10 + n % 15,
+        ))
     names = "\n".join(f"    scene_{n}" for n in range(shots))
     body.append(f"sequence film:\n{names}\n")
     return "".join(body)
@@ -89,15 +99,15 @@ def generate(shots: int) -> str:
 
 def run(argv: list[str], cwd: Path | None = None, env: dict | None = None) -> tuple[float, int]:
     """Wall seconds and peak RSS (bytes) of one whole process."""
-    start = time.perf_counter()
-    process = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    stderr = process.stderr.read().decode()
-    process.stderr.close()
-    if process.returncode not in (0,):
-        raise SystemExit(f"{' '.join(argv)} failed ({process.returncode}):\n{stderr}")
+    with tempfile.TemporaryFile() as errors:  # a file, not a pipe: a full pipe would block the child
+        start = time.perf_counter()
+        process = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            errors.seek(0)
+            raise SystemExit(f"{' '.join(argv)} failed ({process.returncode}):\n{errors.read().decode()[-4000:]}")
     return elapsed, usage.ru_maxrss * 1024
 
 

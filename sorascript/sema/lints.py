@@ -8,6 +8,7 @@ rendered. Only the compiled file is linted, not what it imports.
 
 from __future__ import annotations
 
+import bisect
 import re
 import tomllib
 from functools import lru_cache
@@ -52,27 +53,86 @@ def _words(words: list[str]) -> re.Pattern:
     return _compile("|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True)))
 
 
+# How each pattern is built from the table. They are compiled on first use:
+# several are large, and most strings never need the ones used only on a match.
+_BUILD = {
+    "vague": lambda t: _words(t["W101"]["words"]),
+    "alone": lambda t: _words(t["W101"]["alone"]),
+    "specific": lambda t: _all(["|".join(t["W101"]["specific"])])[0],
+    "physics": lambda t: _all(t["W102"]["patterns"]),
+    "text": lambda t: _all(t["W103"]["patterns"]),
+    "hands": lambda t: _compile(t["W104"]["hands"]),
+    "hand_prose": lambda t: _all(t["W104"]["prose"], hands=t["W104"]["hands"]),
+    "pair_words": lambda t: _words(sorted({w for pair in t["W105"]["pairs"] for w in pair})),
+    "pairs": lambda t: [re.compile("|".join(f"(?:{_pair(a, b, t['W105']['articles']).pattern})"
+                                            for a, b in t["W105"]["pairs"]), re.I)],
+    "adjectives": lambda t: _words(t["W106"]["adjectives"]),
+    "cut": lambda t: _all(t["W112"]["patterns"]),
+    "cut_start": lambda t: _all(t["W112"]["clause_start"]),
+    "verbs": lambda t: _words(t["W115"]["verbs"]),
+    "joins": lambda t: _words(t["W115"]["joins"]),
+}
+
+
+@lru_cache(maxsize=None)
+def pattern(name: str):
+    return _BUILD[name](rules())
+
+
+@lru_cache(maxsize=None)
+def exceptions(code: str) -> list[re.Pattern]:
+    """The table's `except` phrases of a code: matches inside them do not count."""
+    return _all(rules().get(code, {}).get("except", []))
+
+
 @lru_cache(maxsize=1)
-def patterns() -> dict[str, object]:
-    table = rules()
-    hands = table["W104"]["hands"]
-    return {
-        "vague": _words(table["W101"]["words"]),
-        "alone": _words(table["W101"]["alone"]),
-        "specific": _all(["|".join(table["W101"]["specific"])])[0],
-        "physics": _all(table["W102"]["patterns"]),
-        "text": _all(table["W103"]["patterns"]),
-        "hands": _compile(hands),
-        "hand_prose": _all(table["W104"]["prose"], hands=hands),
-        "pair_words": _words(sorted({w for pair in table["W105"]["pairs"] for w in pair})),
-        "pairs": [re.compile("|".join(f"(?:{_pair(a, b, table['W105']['articles']).pattern})" for a, b in table["W105"]["pairs"]), re.I)],
-        "adjectives": _words(table["W106"]["adjectives"]),
-        "cut": _all(table["W112"]["patterns"]),
-        "cut_start": _all(table["W112"]["clause_start"]),
-        "verbs": _words(table["W115"]["verbs"]),
-        "joins": _words(table["W115"]["joins"]),
-        "except": {code: _all(table[code].get("except", [])) for code in table},
-    }
+def _filler_words() -> frozenset[str]:
+    return frozenset(w.lower() for w in rules()["W101"]["filler"])
+
+
+class _Corpus:
+    """Every string of the file in one text, so that a pattern is searched once
+    per file instead of once per string (Python's per-call cost dominated)."""
+
+    SEPARATOR = "\x00"  # not a word character, not space: patterns neither match it nor across it
+
+    def __init__(self, bodies: list[str]) -> None:
+        self.joined = self.SEPARATOR.join(bodies)
+        lowered = self.joined.lower()
+        # Matching lowercase text case-sensitively is several times faster than
+        # re.IGNORECASE; it needs the lowered text to keep every offset.
+        self.lowered = lowered if len(lowered) == len(self.joined) else None
+        self.starts = []
+        offset = 0
+        for body in bodies:
+            self.starts.append(offset)
+            offset += len(body) + 1
+
+    def matching(self, *patterns: re.Pattern) -> list[int]:
+        """Indices of the strings holding a match of any of the patterns."""
+        found: set[int] = set()
+        for compiled in patterns:
+            fast = _case_sensitive(compiled) if self.lowered is not None else None
+            text = self.lowered if fast is not None else self.joined
+            for match in (fast or compiled).finditer(text):
+                found.add(bisect.bisect_right(self.starts, match.start()) - 1)
+        return sorted(found)
+
+
+@lru_cache(maxsize=None)
+def _case_sensitive(compiled: re.Pattern) -> re.Pattern | None:
+    """The pattern without IGNORECASE, for lowercased text; None when it spells
+    an uppercase letter itself (it could then never match)."""
+    if re.search(r"[A-Z]", re.sub(r"\\.|\(\?P<\w+>", "", compiled.pattern)):
+        return None
+    return re.compile(compiled.pattern, compiled.flags & ~re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _common_words() -> frozenset[str]:
+    """Words that carry no concrete detail when deciding whether a vague word is backed up."""
+    table = rules()["W101"]
+    return frozenset(w.lower() for w in table["stopwords"] + table["filler"] + table["words"])
 
 
 def _pair(a: str, b: str, articles: list[str]) -> re.Pattern:
@@ -196,7 +256,7 @@ class Linter:
                 while end > start and body[end - 1] in _PUNCT:
                     end -= 1
                 if excepted is None:
-                    excepted = [m.span() for p in patterns()["except"].get(code, ()) for m in p.finditer(body)]
+                    excepted = [m.span() for p in exceptions(code) for m in p.finditer(body)]
                 if start == end or any(s <= start and end <= e for s, e in excepted):
                     continue
                 yield start, end, body[start:end], body, begin
@@ -205,18 +265,22 @@ class Linter:
         return self.source.span(begin + start, begin + end)
 
     def run(self) -> list[Diagnostic]:
-        seen: set[int] = set()
-        for text in module_texts(self.main.ast):
-            if id(text) in seen:
-                continue
-            seen.add(id(text))
-            self.vague(text)
-            self.phrases("W102", text, patterns()["physics"], "impossible physics: `{}`", "the model cannot film this")
-            self.phrases("W103", text, patterns()["text"], "readable text in frame: `{}`", "the model will garble this text")
-            self.hand_prose(text)
-            self.contradictions(text)
-            self.phrases("W112", text, patterns()["cut"], "a scene change written in prose: `{}`", "a cut inside one shot",
-                         clause_start=patterns()["cut_start"])
+        texts = list({id(t): t for t in module_texts(self.main.ast)}.values())
+        corpus = _Corpus([(self.raw(t) or ("", 0))[0] for t in texts])
+        # Each lint looks closely only at the strings its patterns can match at all.
+        for index in corpus.matching(pattern("vague"), pattern("alone")):
+            self.vague(texts[index])
+        for index in corpus.matching(*pattern("physics")):
+            self.phrases("W102", texts[index], pattern("physics"), "impossible physics: `{}`", "the model cannot film this")
+        for index in corpus.matching(*pattern("text")):
+            self.phrases("W103", texts[index], pattern("text"), "readable text in frame: `{}`", "the model will garble this text")
+        for index in corpus.matching(*pattern("hand_prose")):
+            self.hand_prose(texts[index])
+        for index in corpus.matching(pattern("pair_words")):
+            self.contradictions(texts[index])
+        for index in corpus.matching(*pattern("cut"), *pattern("cut_start")):
+            self.phrases("W112", texts[index], pattern("cut"), "a scene change written in prose: `{}`", "a cut inside one shot",
+                         clause_start=pattern("cut_start"))
         for job in self.analysis.jobs:
             if job.symbol.module is not self.main:
                 continue
@@ -228,9 +292,8 @@ class Linter:
 
     # ---- text lints -------------------------------------------------------------------
     def vague(self, text: ast.Str) -> None:
-        p = patterns()
         groups: list[list] = []
-        for hit in sorted(self.hits("W101", text, [p["vague"]])):
+        for hit in sorted(self.hits("W101", text, [pattern("vague")])):
             start, end, _, body, _ = hit
             if groups and re.fullmatch(r"\s*,\s*|\s+and\s+|\s+", body[groups[-1][-1][1]:start]):
                 groups[-1].append(hit)
@@ -246,8 +309,8 @@ class Linter:
             help = self.table["W101"]["help"]["default"].replace("{word}", " ".join(words.split()).lower())
             self.report("W101", message, self.span(begin, start, end), "vague" if len(group) == 1 else f"vague: `{words}`",
                         help=help)
-        filler = {w.lower() for w in self.table["W101"]["filler"]}
-        for start, end, word, body, begin in self.hits("W101", text, [p["alone"]]):
+        filler = _filler_words()
+        for start, end, word, body, begin in self.hits("W101", text, [pattern("alone")]):
             clause = body[_clause_start(body, start, ",.;:!?\n\"“(—"):_clause_end(body, end, ",.;:!?\n\"”)—")]
             rest = [w for w in re.findall(r"[\w/.'’-]+", clause.lower()) if w.strip(".") and w.strip(".") not in filler]
             if rest or self.specific(body, start, end):
@@ -259,10 +322,10 @@ class Linter:
         """Whether the sentence around body[start:end] holds a concrete detail: a
         number, a cue from the table, or a proper name just after the words."""
         sentence = body[_clause_start(body, start, ".;:!?\n\"“"):_clause_end(body, end, ".;:!?\n\"”")]
-        if re.search(r"\d", sentence) or patterns()["specific"].search(sentence):
+        if re.search(r"\d", sentence) or pattern("specific").search(sentence):
             return True
         table = self.table["W101"]
-        common = {w.lower() for w in table["stopwords"] + table["filler"] + table["words"]}
+        common = _common_words()
         content = [w for w in re.findall(r"[a-z][\w'’-]*", sentence.lower()) if w not in common]
         if len(content) >= table["detail_words"]:
             return True
@@ -296,21 +359,20 @@ class Linter:
         return reported
 
     def hand_prose(self, text: ast.Str) -> None:
-        self.phrases("W104", text, patterns()["hand_prose"], "a close-up of hands: `{}`", "hands garble up close")
+        self.phrases("W104", text, pattern("hand_prose"), "a close-up of hands: `{}`", "hands garble up close")
 
     def contradictions(self, text: ast.Str) -> None:
         raw = self.raw(text)
         if raw is None:
             return
-        present = {w.lower() for w in patterns()["pair_words"].findall(raw[0])}
+        present = {w.lower() for w in pattern("pair_words").findall(raw[0])}
         if not any(a in present and b in present for a, b in self.table["W105"]["pairs"]):
             return  # the full pattern (with its look-behinds) is slow; most strings hold no pair at all
-        for pattern in patterns()["pairs"]:
-            for start, end, words, _, begin in self.hits("W105", text, [pattern]):
-                a, b = re.split(r"[\s,]+", words)
-                self.report("W105", f"contradictory traits: `{words}`", self.span(begin, start, end),
-                            f"`{a}` and `{b}` at once", help=f"pick `{a.lower()}` or `{b.lower()}`: "
-                            + self.table["W105"]["help"].removeprefix("pick one: "))
+        for start, end, words, _, begin in self.hits("W105", text, pattern("pairs")):
+            a, b = re.split(r"[\s,]+", words)
+            self.report("W105", f"contradictory traits: `{words}`", self.span(begin, start, end),
+                        f"`{a}` and `{b}` at once", help=f"pick `{a.lower()}` or `{b.lower()}`: "
+                        + self.table["W105"]["help"].removeprefix("pick one: "))
 
     # ---- shot lints ----------------------------------------------------------------------
     def shot(self, job, shot) -> None:
@@ -371,7 +433,7 @@ class Linter:
             visual = [s for s in stmts if not isinstance(s, (ast.Cut, ast.Variant, ast.Camera, ast.Sound))]
             texts = [t for t in stmt_texts(visual, sound=False)]
             for text in texts:
-                for start, end, word, _, begin in self.hits("W104", text, [patterns()["hands"]]):
+                for start, end, word, _, begin in self.hits("W104", text, [pattern("hands")]):
                     span = self.span(begin, start, end)
                     if any(h.start <= span.start and span.end <= h.end for h in self.hand_phrases):
                         continue
@@ -401,12 +463,12 @@ class Linter:
             self.report("W106", f"{len(shot.anchors)} palette anchors in {label}", palette.name.span, "too many colours",
                         help=f"keep the {table['max_anchors']} colours that carry the look; drop "
                         + ", ".join(f"`{a.name.text}`" for a in shot.anchors[table["max_anchors"]:]))
-        adjective = patterns()["adjectives"].pattern
+        adjective = pattern("adjectives").pattern
         stacked = re.compile(rf"(?:{adjective}(?:[ \t]*,[ \t]*|[ \t]+and[ \t]+|[ \t]+)){{{table['max_stacked_adjectives']},}}"
                              + adjective, re.I)
         for text in stmt_texts(shot.view.stmts):
             for start, end, words, _, begin in self.hits("W106", text, [stacked]):
-                count = len(patterns()["adjectives"].findall(words))
+                count = len(pattern("adjectives").findall(words))
                 self.report("W106", f"{count} adjectives stacked: `{words}`", self.span(begin, start, end),
                             "too many adjectives at once",
                             help="the guide: 8-10 adjectives fragment a shot; keep the one or two that matter and "
@@ -429,9 +491,9 @@ class Linter:
             return
         verbs = []
         for line in lines:
-            for start, end, word, body, begin in self.hits("W115", line.text, [patterns()["verbs"]]):
+            for start, end, word, body, begin in self.hits("W115", line.text, [pattern("verbs")]):
                 before = body[:start].rstrip()
-                if before[-1:] in _CLAUSE_START or re.search(patterns()["joins"].pattern + r"$", before, re.I):
+                if before[-1:] in _CLAUSE_START or re.search(pattern("joins").pattern + r"$", before, re.I):
                     verbs.append((word, self.span(begin, start, end)))
         if len(verbs) > 1:
             shown = ", ".join(f"`{w}`" for w, _ in verbs)

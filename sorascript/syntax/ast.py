@@ -50,7 +50,13 @@ class Node:
 
 
 # A frozen, slotted dataclass whose equality ignores spans.
-node = dataclass(frozen=True, slots=True, eq=False, repr=False)
+_dataclass = dataclass(frozen=True, slots=True, eq=False, repr=False)
+
+
+def node(cls):
+    if cls.__doc__ is None:  # else `dataclass` builds one from inspect.signature: slow, and said nothing
+        cls.__doc__ = f"The `{cls.__name__}` node."
+    return _dataclass(cls)
 
 
 @node

@@ -68,6 +68,9 @@ class ParseContext:
         return Span(source.path, source.byte_offset(start), source.byte_offset(end), line, column, end_line, end_column)
 
     def token_span(self, token: Token) -> Span:
+        source = self.source
+        if source._ascii:  # byte offsets are character offsets (the common case, and the hot path)
+            return Span(source.path, token.start_pos, token.end_pos, token.line, token.column, token.end_line, token.end_column)
         return self.span(token.start_pos, token.end_pos, token.line, token.column, token.end_line, token.end_column)
 
     def report(self, diagnostic: Diagnostic) -> None:
