@@ -139,6 +139,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     python = sys.executable
+    # `pip install` byte-compiles the package; an editable install (or
+    # PYTHONDONTWRITEBYTECODE) may not have, and compiling every module on every
+    # run is not what users see. Compile it once, as pip would.
+    import sorascript
+
+    subprocess.run([python, "-m", "compileall", "-q", str(Path(sorascript.__file__).parent)], check=True)
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         film = work / "film.shot"

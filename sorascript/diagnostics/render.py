@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Iterable, Mapping
 
 from sorascript.diagnostics.model import Diagnostic, Label
@@ -46,6 +45,8 @@ def diagnostic_json(d: Diagnostic) -> dict:
 
 
 def render_json(diagnostics: Iterable[Diagnostic]) -> str:
+    import json
+
     return json.dumps([diagnostic_json(d) for d in diagnostics], indent=2, ensure_ascii=False) + "\n"
 
 

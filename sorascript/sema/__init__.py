@@ -3,7 +3,6 @@ imports, units and vocabularies, time, model capability, budget, prompt craft.""
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from sorascript.sema.timing import TimeChecker
 from sorascript.sema.views import Job, Views, build_jobs, dependency_cycles
 from sorascript.source import SourceFile
 from sorascript.syntax import ast
+from sorascript.suggest import closest
 
 
 @dataclass
@@ -90,9 +90,9 @@ def check_anchors(shot: ResolvedShot, diagnostics: list[Diagnostic]) -> None:
                                         anchor.span, "no palette to look in",
                                         help=hint or ["give the shot a `palette NAME` (or `palette:` block) holding that anchor"]))
                 continue
-            close = difflib.get_close_matches(anchor.text, list(names), n=1, cutoff=0.5)
+            close = closest(anchor.text, list(names), 0.5)
             if close:
-                hint.insert(0, f"did you mean `{close[0]}`?")
+                hint.insert(0, f"did you mean `{close}`?")
             hint.append("anchors here: " + ", ".join(f"`{n}`" for n in names))
             palette = f"palette `{shot.palette_name}`" if shot.palette_name else "the shot's palette"
             diagnostics.append(make("E201", f"unknown anchor `{anchor.text}`: {palette} has no such colour", anchor.span,

@@ -4,7 +4,6 @@ bytes, the size of the frame), cameo characters, audio, retirement."""
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 
 from sorascript.diagnostics import Diagnostic, Label, make
@@ -14,6 +13,7 @@ from sorascript.sema.modules import outside_help, resolve_project_path
 from sorascript.sema.shot import ResolvedShot
 from sorascript.sema.timing import seconds
 from sorascript.syntax import ast
+from sorascript.suggest import closest
 
 _IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp"}
 
@@ -149,9 +149,9 @@ class CapabilityChecker:
             hint = []
             if target.parent.is_dir():
                 images = sorted(p.name for p in target.parent.iterdir() if p.suffix.lower() in _IMAGE_SUFFIXES)
-                close = difflib.get_close_matches(target.name, images, n=1, cutoff=0.6)
+                close = closest(target.name, images, 0.6)
                 if close:
-                    hint.append(f"did you mean `{close[0]}`?")
+                    hint.append(f"did you mean `{close}`?")
             shown = target.relative_to(self.root) if target.is_relative_to(self.root) else target
             hint.append(f"looked for {shown.as_posix()}; paths are relative to the file that names them")
             self.report(make("E503", f"reference image `{stmt.path.value}` not found", stmt.path.span, "no such file",

@@ -3,15 +3,15 @@ vocabularies, statements set twice, value ranges, blend sums, palette sizes."""
 
 from __future__ import annotations
 
-import difflib
 import re
 from decimal import Decimal
 
 from sorascript import vocab
-from sorascript.diagnostics import Diagnostic, Label, make
+from sorascript.diagnostics import Diagnostic, Fix, Label, make
 from sorascript.sema.modules import LoadedModule, resolve_project_path
 from sorascript.sema.scope import JOB_KINDS, Scopes
 from sorascript.syntax import ast
+from sorascript.suggest import closest
 
 KIND_WORDS = {
     "duration": "a duration", "angle": "an angle", "focal": "a focal length", "aperture": "an aperture",
@@ -144,11 +144,12 @@ class DeclChecker:
                              help=f"move this line into a `{home}` block"))
             return False
         words = sorted(table)
-        close = difflib.get_close_matches(name.text, words, n=1, cutoff=0.5)
-        hint = [f"did you mean `{close[0]}`?"] if close else []
+        close = closest(name.text, words, 0.5)
+        hint = [f"did you mean `{close}`?"] if close else []
         if len(words) <= 16:
             hint.append(f"{what} is one of: " + ", ".join(f"`{w}`" for w in words))
-        self.report(make("E210", f"unknown {what} `{name.text}`", name.span, f"not a known {what}", help=hint))
+        fix = Fix(name.span, close, f"replace with `{close}`") if close else None
+        self.report(make("E210", f"unknown {what} `{name.text}`", name.span, f"not a known {what}", help=hint, fix=fix))
         return False
 
     def set_once(self, items, block: str) -> None:

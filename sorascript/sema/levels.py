@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,6 +68,7 @@ def project_levels(root: Path) -> Levels:
     path = root / "sorac.toml"
     if not path.is_file():
         return Levels()
+    import tomllib
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:

@@ -8,7 +8,6 @@ imported implicitly by every module but itself.
 
 from __future__ import annotations
 
-import difflib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +17,7 @@ from sorascript.diagnostics import Diagnostic, Label, make
 from sorascript.files import PROJECT_FILE, FileProblem, display_path, read_source
 from sorascript.source import SourceFile, Span
 from sorascript.syntax import ast, parse
+from sorascript.suggest import closest
 
 PRELUDE = "std/models"
 
@@ -178,8 +178,8 @@ class Loader:
         if "/" in name or "\\" in name or name.startswith(".") or not path.is_file():
             if node is None:  # the prelude itself is missing: the installation is broken
                 raise FileNotFoundError(f"the standard library has no {key}")
-            close = difflib.get_close_matches(name, available, n=1)
-            hint = [f"did you mean `std/{close[0]}`?"] if close else []
+            close = closest(name, available)
+            hint = [f"did you mean `std/{close}`?"] if close else []
             hint.append("the standard library has " + ", ".join(f"`std/{n}`" for n in available))
             self.diagnostics.append(make("E204", f"no standard module `{key}`", node.path.span, "not in the standard library",
                                          help=hint))
@@ -194,9 +194,9 @@ class Loader:
         hint: list[str] = []
         if folder.is_dir():
             names = sorted(p.name for p in folder.glob("*.shot"))
-            close = difflib.get_close_matches(resolved.name, names, n=1)
+            close = closest(resolved.name, names)
             if close:
-                hint.append(f"did you mean `{close[0]}`?")
+                hint.append(f"did you mean `{close}`?")
         else:
             hint.append(f"there is no folder {display_path(folder)}")
         hint.append("imports are relative to the importing file; standard modules are written `std/NAME`")

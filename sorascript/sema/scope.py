@@ -7,14 +7,14 @@ ones; two imports bringing the same name are an error only where it is used.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from functools import lru_cache
 
 from sorascript import resources
-from sorascript.diagnostics import Diagnostic, Label, make
+from sorascript.diagnostics import Diagnostic, Fix, Label, make
 from sorascript.sema.modules import PRELUDE, LoadedModule, Program
 from sorascript.syntax import ast
+from sorascript.suggest import closest
 
 KIND_WORDS = {
     "model": "a model",
@@ -150,9 +150,9 @@ class Scopes:
     def _suggest(self, module: LoadedModule, text: str, kinds: tuple[str, ...]) -> str | None:
         visible = self.visible(module)
         same_kind = [n for n, s in visible.items() if s.kind in kinds and n != text]
-        close = difflib.get_close_matches(text, same_kind, n=1, cutoff=0.6)
+        close = closest(text, same_kind, 0.6)
         if close:
-            return f"did you mean {KIND_WORDS[visible[close[0]].kind]} `{close[0]}`?"
+            return f"did you mean {KIND_WORDS[visible[close].kind]} `{close}`?"
         return None
 
     def _standard(self, module: LoadedModule, text: str, kinds: tuple[str, ...]) -> str | None:
@@ -162,10 +162,10 @@ class Scopes:
         if text in names:
             found = text
         else:
-            close = difflib.get_close_matches(text, list(names), n=1, cutoff=0.75)
+            close = closest(text, list(names), 0.75)
             if not close:
                 return None
-            found = close[0]
+            found = close
         std_module, kind = names[found]
         return f"`{found}` is {KIND_WORDS[kind]} in the standard library: add `import \"std/{std_module}\"`"
 
@@ -180,9 +180,9 @@ class Scopes:
         if hint or not listing:
             return hint
         visible = self.visible(module)
-        close = difflib.get_close_matches(text, list(visible), n=1, cutoff=0.7)
+        close = closest(text, list(visible), 0.7)
         if close:
-            hint.append(f"`{close[0]}` is close, but it is {KIND_WORDS[visible[close[0]].kind]}")
+            hint.append(f"`{close}` is close, but it is {KIND_WORDS[visible[close].kind]}")
         candidates = sorted(n for n, s in visible.items() if s.kind in kinds)
         if candidates and len(candidates) <= 8:
             hint.append(f"{describe_kinds(kinds)} here is one of: " + ", ".join(f"`{c}`" for c in candidates))
@@ -192,8 +192,11 @@ class Scopes:
 
     def _unknown(self, module: LoadedModule, name: ast.Name, kinds: tuple[str, ...], role: str) -> Diagnostic:
         what = kinds[0] if len(kinds) == 1 else "name"
+        same_kind = [n for n, s in self.visible(module).items() if s.kind in kinds]
+        close = closest(name.text, same_kind, 0.6)
+        fix = Fix(name.span, close, f"replace with `{close}`") if close else None
         return make("E201", f"unknown {what} `{name.text}`", name.span, "not declared or imported",
-                    help=self._hints(module, name.text, kinds))
+                    help=self._hints(module, name.text, kinds), fix=fix)
 
 
 # How to say it without a declared name, for a name of the wrong kind (E202).

@@ -8,7 +8,6 @@ direction, which of a lighting line its anchor.
 
 from __future__ import annotations
 
-import difflib
 import re
 from functools import lru_cache
 from decimal import Decimal, InvalidOperation
@@ -19,6 +18,7 @@ from sorascript import vocab
 from sorascript.diagnostics import Diagnostic, make
 from sorascript.source import SourceFile, Span
 from sorascript.syntax import ast
+from sorascript.suggest import closest
 
 _STRUCTURAL = frozenset({"_NL", "_INDENT", "_DEDENT", "COLON", "COMMA", "LPAR", "RPAR", "SLASH", "DOTDOT"})
 
@@ -777,7 +777,7 @@ def classify_quantity(text: str) -> tuple[str, object, tuple[str, str, str] | No
                 pass
         value = float(number)
         return kind, int(value) if value.is_integer() and kind in ("focal", "temperature") else value, None
-    meant = UNIT_SLIPS.get(unit) or next(iter(difflib.get_close_matches(unit, list(UNITS), n=1, cutoff=0.5)), None)
+    meant = UNIT_SLIPS.get(unit) or closest(unit, UNITS, 0.5)
     hint = (
         f"write `{number}{meant}`" if meant else
         "units are `s` `ms` (time), `deg` `°` (angle), `mm` (focal length), `K` (colour temperature), "

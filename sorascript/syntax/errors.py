@@ -4,7 +4,6 @@ common mistakes by name (a missing `:`, an empty block, a camera move outside
 
 from __future__ import annotations
 
-import difflib
 import re
 
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
@@ -12,6 +11,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedTok
 from sorascript import vocab
 from sorascript.diagnostics import Diagnostic, make
 from sorascript.source import SourceFile, Span
+from sorascript.suggest import closest
 
 _WORDS = {
     "NAME": "a name",
@@ -125,9 +125,9 @@ def syntax_diagnostic(error: UnexpectedInput, source: SourceFile, terminals: dic
     hint: tuple[str, ...] = ()
     if token.type == "NAME":
         keywords = [terminals[n] for n in expected if n in terminals and n not in _WORDS and terminals[n].isidentifier()]
-        close = difflib.get_close_matches(str(token.value), keywords, n=1, cutoff=0.7)
+        close = closest(str(token.value), keywords, 0.7)
         if close:
-            hint = (f"did you mean `{close[0]}`?",)
+            hint = (f"did you mean `{close}`?",)
     if not hint and "STRING" in expected and re.fullmatch(r"[^\W\d][\w-]*", str(token.value)) and token.line is not None:
         before = source.line_text(token.line)[: (token.column or 1) - 1].rstrip()
         if before.endswith('"'):
