@@ -10,7 +10,6 @@ import struct
 import zlib
 from pathlib import Path
 
-import pytest
 
 from sorascript import driver
 
@@ -819,3 +818,37 @@ def test_the_plan_validates_against_the_schema(tmp_path):
     for text in (DINER, CUTS):
         plan = compile_plan(tmp_path, text)
         assert list(validator.iter_errors(plan)) == []
+
+
+def test_a_model_without_audio_drops_dialogue_and_sound_from_the_prompt(tmp_path):
+    path = tmp_path / "silent.shot"
+    path.write_text(
+        'model silent-model:\n    sizes 1280x720\n    durations 4s\n    price $0.05/s\n    audio no\n\n'
+        'character mara:\n    "a woman in a green raincoat"\n\n'
+        'shot a:\n    model silent-model\n    size 1280x720\n    duration 4s\n'
+        '    "Mara waits at a bus stop in the rain."\n'
+        '    beats:\n        "Mara checks her watch"\n        sfx "a bus brakes"\n        mara: "Late again."\n'
+        '    dialogue:\n        mara (quietly): "Come on."\n'
+        '    sound:\n        ambient "rain on the shelter roof"\n',
+        encoding="utf-8",
+    )
+    result = driver.compile(path)
+    assert [d.code for d in result.diagnostics if d.code == "W203"] == ["W203"]
+    prompt = result.plan["jobs"][0]["request"]["prompt"]
+    assert "Mara checks her watch" in prompt
+    for gone in ("Dialogue:", "Sound:", "Come on.", "Late again.", "a bus brakes", "rain on the shelter roof"):
+        assert gone not in prompt, gone
+
+
+def test_a_fade_after_the_last_shot_ends_the_sequence(tmp_path):
+    from sorascript.lower.plan import plan_schema
+    import jsonschema
+
+    path = tmp_path / "seq.shot"
+    path.write_text('shot a:\n    "A door opens."\nshot b:\n    "A door closes."\n'
+                    'sequence s:\n    a crossfade 0.5s\n    b fade 2s\n', encoding="utf-8")
+    plan = driver.compile(path).plan
+    assert plan["sequences"] == [
+        {"name": "s", "jobs": ["a", "b"], "transitions": ["crossfade 0.5s"], "runtime_s": 7.5, "end": "fade 2s"}
+    ]
+    jsonschema.validate(plan, plan_schema())

@@ -128,7 +128,12 @@ class PlanBuilder:
                     overlap += length
                 transitions.append(kind if length is None else f"{kind} {_seconds_string(length)}s")
             runtime = sum(self.analysis.media[n].duration for n in names if n in self.analysis.media) - overlap
-            out.append({"name": decl.name.text, "jobs": names, "transitions": transitions, "runtime_s": runtime / 1000})
+            sequence = {"name": decl.name.text, "jobs": names, "transitions": transitions, "runtime_s": runtime / 1000}
+            last = entries[-1] if entries else None
+            if last is not None and last.transition is not None and last.transition.text == "fade":
+                length = ms(last.length) if last.length is not None else 1000
+                sequence["end"] = f"fade {_seconds_string(length)}s"  # to black, after the last shot
+            out.append(sequence)
         return out
 
     def plan(self) -> dict:

@@ -24,6 +24,8 @@ class PromptWriter:
         self.scopes = scopes
         self.continuity = continuity
         self.module = shot.view.module
+        # A model that makes no sound hears none of it: dialogue and sound are dropped (W203 says so).
+        self.audible = shot.model is None or shot.model.audio
         self._modules = {m.source.path: m for m in scopes.program.modules.values()}
 
     def lookup(self, name: ast.Name | str, kind: str):
@@ -255,6 +257,8 @@ class PromptWriter:
                 if isinstance(item, ast.Beat):
                     bounds = range_ms(item.timing) if item.timing is not None else None
                     lines.append(f"- {say.time_range(*bounds)}: {item.text.value}" if bounds else f"- {item.text.value}")
+                elif not self.audible:
+                    continue
                 elif isinstance(item, ast.Line):
                     lines.append("- " + self.line(item))
                 elif isinstance(item, ast.Pause):
@@ -275,7 +279,7 @@ class PromptWriter:
 
     def dialogue(self, stmts) -> str:
         lines = []
-        for stmt in stmts:
+        for stmt in stmts if self.audible else ():
             if not isinstance(stmt, ast.Dialogue):
                 continue
             for item in stmt.items:
@@ -289,7 +293,7 @@ class PromptWriter:
 
     def sound(self, stmts) -> str:
         lines = []
-        for stmt in stmts:
+        for stmt in stmts if self.audible else ():
             if not isinstance(stmt, ast.Sound):
                 continue
             for item in stmt.items:
