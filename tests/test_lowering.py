@@ -636,7 +636,9 @@ def test_sequences(tmp_path):
     assert reel == {"name": "reel", "jobs": ["a", "b", "c", "a"],
                     "transitions": ["crossfade 0.5s", "fade 1s", "crossfade 1.5s"], "runtime_s": 30.0}
     assert short == {"name": "short", "jobs": ["b"], "transitions": [], "runtime_s": 4.0}
-    assert plain == {"name": "plain", "jobs": ["a", "b", "c"], "transitions": ["cut", "cut"], "runtime_s": 24.0}
+    # `fade` after the last shot fades to black (1 s when no length is given)
+    assert plain == {"name": "plain", "jobs": ["a", "b", "c"], "transitions": ["cut", "cut"], "runtime_s": 24.0,
+                     "end": "fade 1s"}
     # continuity lines go to the shots of their sequence only
     assert prompt(plan, "b").endswith("\n\nContinuity: same red kite\n")
     assert "Continuity" not in prompt(plan, "a")
