@@ -7,8 +7,10 @@ the diff before committing (goldens are reviewed, never blindly regenerated).
 from __future__ import annotations
 
 import os
-import sys
+import struct
 import subprocess
+import sys
+import zlib
 from pathlib import Path
 
 import pytest
@@ -43,3 +45,13 @@ def run_sorac(*args: str, cwd: Path | None = None, input: str | None = None, env
         [sys.executable, "-m", "sorascript", *args],
         cwd=cwd, input=input, capture_output=True, text=True, env=full_env, timeout=120,
     )
+
+
+def png_bytes(width: int, height: int) -> bytes:
+    """A real, minimal PNG of the given size (grey pixels), for reference images."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    raw = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")

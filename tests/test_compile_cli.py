@@ -5,13 +5,11 @@ from every run and every working directory."""
 from __future__ import annotations
 
 import json
-import struct
-import zlib
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO, run_sorac
+from conftest import REPO, png_bytes, run_sorac
 from sorascript import driver
 
 FILM = REPO / "examples" / "film" / "film.shot"
@@ -188,14 +186,6 @@ def test_help():
 
 # ---- same source, same bytes ------------------------------------------------------------------
 
-def _png(width: int, height: int) -> bytes:
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b"")
-
-
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A project (sorac.toml at its root) with the compiled file one folder down,
@@ -204,7 +194,7 @@ def project(tmp_path: Path) -> Path:
     (root / "scenes").mkdir(parents=True)
     (root / "frames").mkdir()
     (root / "sorac.toml").write_text("", encoding="utf-8")
-    (root / "frames" / "pier.png").write_bytes(_png(1280, 720))
+    (root / "frames" / "pier.png").write_bytes(png_bytes(1280, 720))
     (root / "cast.shot").write_text('character ines:\n    "woman in her 60s, short grey hair"\n', encoding="utf-8")
     (root / "scenes" / "pier.shot").write_text(
         'import "../cast.shot"\n'

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import re
-import struct
-import zlib
 from pathlib import Path
 
 import pytest
 
-from conftest import run_sorac
+from conftest import png_bytes, run_sorac
 from sorascript import driver
 from sorascript.diagnostics.codes import CODES
 from sorascript.diagnostics.explain import explanation
@@ -17,14 +15,6 @@ from sorascript.diagnostics.explain import explanation
 _FENCE = re.compile(r"^```(\w+)([^\n]*)\n(.*?)^```", re.S | re.M)
 
 
-def png_bytes(width: int, height: int) -> bytes:
-    """A real, minimal PNG of the given size (one grey pixel row repeated)."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-
-    raw = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
 
 
 def write_example(page: str, folder: Path) -> Path:

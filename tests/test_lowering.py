@@ -6,12 +6,11 @@ said, overlays, remixes and extensions, references, sequences, defaults,
 from __future__ import annotations
 
 import json
-import struct
-import zlib
 from pathlib import Path
 
 
 from sorascript import driver
+from conftest import png_bytes
 
 SECTIONS = ["Cinematography:", "Actions:", "Dialogue:", "Sound:", "Style:", "Continuity:", "Avoid:"]
 
@@ -43,14 +42,6 @@ def section_heads(text: str) -> list[str]:
         first = paragraph.split("\n", 1)[0]
         heads.append(next((s for s in SECTIONS if first.startswith(s)), "prose" if not first.startswith("Shot ") else "cut"))
     return heads
-
-
-def png(width: int, height: int) -> bytes:
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b"")
 
 
 # ---- the layout of one prompt ---------------------------------------------------------------------
@@ -549,7 +540,7 @@ def test_reference_last_frame_of(tmp_path):
 def test_reference_image_is_relative_to_the_project_root(tmp_path):
     (tmp_path / "sorac.toml").write_text("", encoding="utf-8")
     (tmp_path / "frames").mkdir()
-    (tmp_path / "frames" / "pier.png").write_bytes(png(720, 1280))
+    (tmp_path / "frames" / "pier.png").write_bytes(png_bytes(720, 1280))
     plan = compile_plan(tmp_path, 'shot s:\n    reference "../frames/pier.png"\n    "The pier."\n', "scenes/pier.shot")
     job = jobs(plan)["s"]
     assert job["input_reference"] == "frames/pier.png"
@@ -559,7 +550,7 @@ def test_reference_image_is_relative_to_the_project_root(tmp_path):
 
 
 def test_without_sorac_toml_the_root_is_the_files_folder(tmp_path):
-    (tmp_path / "pier.png").write_bytes(png(720, 1280))
+    (tmp_path / "pier.png").write_bytes(png_bytes(720, 1280))
     plan = compile_plan(tmp_path, 'shot s:\n    reference "pier.png"\n    "The pier."\n')
     assert jobs(plan)["s"]["input_reference"] == "pier.png"
     assert plan["source"] == "main.shot"
@@ -592,16 +583,16 @@ def test_a_from_base_in_another_file_keeps_its_reference_path(tmp_path):
     (An image of the same name sits beside the derived file too, so that the
     checker's own lookup, see the xfail below, finds a file.)"""
     _base_in_another_file(tmp_path, 'reference "pier.png"')
-    (tmp_path / "lib" / "pier.png").write_bytes(png(720, 1280))
+    (tmp_path / "lib" / "pier.png").write_bytes(png_bytes(720, 1280))
     (tmp_path / "scenes").mkdir()
-    (tmp_path / "scenes" / "pier.png").write_bytes(png(720, 1280))
+    (tmp_path / "scenes" / "pier.png").write_bytes(png_bytes(720, 1280))
     plan = compile_plan(tmp_path, 'import "../lib/base.shot"\nshot derived from base:\n    "Derived."\n', "scenes/d.shot")
     assert jobs(plan)["derived"]["input_reference"] == "lib/pier.png"
 
 
 def test_a_from_base_in_another_file_checks_its_reference_beside_the_base(tmp_path):
     _base_in_another_file(tmp_path, 'reference "pier.png"')
-    (tmp_path / "lib" / "pier.png").write_bytes(png(720, 1280))
+    (tmp_path / "lib" / "pier.png").write_bytes(png_bytes(720, 1280))
     plan = compile_plan(tmp_path, 'import "../lib/base.shot"\nshot derived from base:\n    "Derived."\n', "scenes/d.shot")
     assert jobs(plan)["derived"]["input_reference"] == "lib/pier.png"
 

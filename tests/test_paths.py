@@ -7,24 +7,15 @@ project trees in a temporary folder.
 from __future__ import annotations
 
 import os
-import struct
-import zlib
 from pathlib import Path
 
 import pytest
 
 from sorascript import driver
+from conftest import png_bytes
 
 CAST = 'character mara:\n    "woman in her 30s, dark bob haircut, green raincoat"\n'
 
-
-def png(width: int, height: int) -> bytes:
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-
-    raw = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
 
 
 def shot(*lines: str) -> str:
@@ -51,7 +42,7 @@ def tree(tmp_path: Path) -> Path:
     """tmp/outside/{cast.shot,frame.png} and tmp/project/ (with a sorac.toml)."""
     (tmp_path / "outside").mkdir()
     (tmp_path / "outside" / "cast.shot").write_text(CAST, encoding="utf-8")
-    (tmp_path / "outside" / "frame.png").write_bytes(png(1280, 720))
+    (tmp_path / "outside" / "frame.png").write_bytes(png_bytes(1280, 720))
     project = tmp_path / "project"
     project.mkdir()
     (project / "sorac.toml").write_text("", encoding="utf-8")
@@ -93,7 +84,7 @@ def test_symlink_that_stays_inside_the_project_is_fine(tree, monkeypatch):
     (project / "people").mkdir()
     (project / "people" / "cast.shot").write_text(CAST, encoding="utf-8")
     (project / "frames").mkdir()
-    (project / "frames" / "frame.png").write_bytes(png(1280, 720))
+    (project / "frames" / "frame.png").write_bytes(png_bytes(1280, 720))
     symlink(project / "cast.shot", project / "people" / "cast.shot")
     symlink(project / "frame.png", project / "frames" / "frame.png")
     (project / "film.shot").write_text('import "cast.shot"\n\n' + shot("cast mara", 'reference "frame.png"'),
@@ -105,7 +96,7 @@ def test_project_reached_through_a_symlinked_folder_is_fine(tree, monkeypatch):
     """The project folder itself may be a link (as /tmp is on macOS)."""
     project = tree / "project"
     (project / "cast.shot").write_text(CAST, encoding="utf-8")
-    (project / "frame.png").write_bytes(png(1280, 720))
+    (project / "frame.png").write_bytes(png_bytes(1280, 720))
     (project / "film.shot").write_text('import "cast.shot"\n\n' + shot("cast mara", 'reference "frame.png"'),
                                        encoding="utf-8")
     symlink(tree / "alias", project)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from conftest import REPO
+from conftest import REPO, png_bytes
 from sorascript import driver
 from sorascript.lower.plan import plan_schema
 
@@ -99,7 +99,7 @@ def test_a_plan_with_every_optional_part_validates(tmp_path, validator):
     """Overlays, a reference image, a last frame, an unknown cost: all valid."""
     (tmp_path / "sorac.toml").write_text("", encoding="utf-8")
     (tmp_path / "frames").mkdir()
-    (tmp_path / "frames" / "first.png").write_bytes(_png(1280, 720))
+    (tmp_path / "frames" / "first.png").write_bytes(png_bytes(1280, 720))
     (tmp_path / "scenes").mkdir()
     source = tmp_path / "scenes" / "all.shot"
     source.write_text(
@@ -269,15 +269,3 @@ def test_one_schema_error_names_the_broken_field(film, validator):
     assert errors
     paths = {"/".join(map(str, e.absolute_path)) for e in errors}
     assert any(p.endswith("request/seconds") for p in paths), paths
-
-
-def _png(width: int, height: int) -> bytes:
-    """A minimal PNG header the checker reads the size from."""
-    import struct
-    import zlib
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b"")
