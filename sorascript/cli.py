@@ -85,7 +85,7 @@ def check(
     """Check .shot files and print their diagnostics. Exit 0 when clean or
     warnings only, 1 on errors, 2 on usage or I/O errors."""
     from sorascript import driver
-    from sorascript.diagnostics.render import diagnostic_json, render_human, render_short
+    from sorascript.diagnostics.render import render_human, render_json, render_short
 
     options = _options(allow, deny)
     results = [driver.check(path, options) for path in files]
@@ -103,9 +103,7 @@ def check(
         elif format is CheckFormat.short:
             out.write(render_short(result.diagnostics))
     if format is CheckFormat.json:
-        import json
-
-        out.write(json.dumps([diagnostic_json(d) for d in everything], indent=2, ensure_ascii=False) + "\n")
+        out.write(render_json(everything))
     elif format is CheckFormat.human and not io_failed:
         checked = sum(1 for r in results if not r.problem)
         typer.echo(f"{_summary(everything)} in {checked} file{'s' if checked != 1 else ''}", err=True)

@@ -46,9 +46,6 @@ class SourceFile:
         self._line_starts = starts
         self._ascii = self.text.isascii()
 
-    @property
-    def line_count(self) -> int:
-        return len(self._line_starts)
 
     def line_text(self, line: int) -> str:
         """The text of a 1-based line, without its line ending."""

@@ -24,8 +24,6 @@ FRAMINGS = {
     "establishing": "establishing shot",
     "pov": "point-of-view shot",
 }
-# Framings the hands lint treats as close (W104).
-CLOSE_FRAMINGS = frozenset({"close-up", "extreme-close-up", "insert"})
 
 ANGLES = {
     "eye-level": "eye-level angle",

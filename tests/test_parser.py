@@ -1110,3 +1110,13 @@ def test_lexical_problem_values():
     assert takes.count == Q("unknown", "4sec", "4sec")
     (takes,) = parse_text("shot s:\n    takes #12345g\n")[0].decls[0].stmts
     assert takes.count == Q("unknown", "#12345g", "#12345g")
+
+
+def test_source_file_maps_columns_to_utf16_for_the_language_server():
+    from sorascript.source import SourceFile
+
+    source = SourceFile("a.shot", 'shot a:\n    "caf\u00e9 \U0001f3ac x"\n')
+    line = source.line_text(2)
+    column = line.index("x") + 1  # 1-based, in characters
+    # the clapperboard emoji is two UTF-16 code units
+    assert source.utf16_column(2, column) == column - 1 + 1

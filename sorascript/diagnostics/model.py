@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Literal
 
 from sorascript.diagnostics.codes import CODES
 from sorascript.source import Span
 
 Severity = Literal["error", "warning", "note"]
-SEVERITY_RANK = {"error": 0, "warning": 1, "note": 2}
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,12 +37,7 @@ class Diagnostic:
     help: tuple[str, ...] = ()
     fix: Fix | None = None
 
-    @property
-    def is_error(self) -> bool:
-        return self.severity == "error"
 
-    def with_severity(self, severity: Severity) -> "Diagnostic":
-        return replace(self, severity=severity)
 
     def sort_key(self) -> tuple:
         return (self.span.file, self.span.start, self.span.end, self.code, self.message)

@@ -42,12 +42,6 @@ class Program:
     main: LoadedModule
     modules: dict[str, LoadedModule]
 
-    def module_of_file(self, file: str) -> LoadedModule | None:
-        for module in self.modules.values():
-            if module.source.path == file:
-                return module
-        return None
-
 
 def inside(path: Path, root: Path) -> bool:
     try:
