@@ -55,7 +55,7 @@ class PlanBuilder:
     def reference_path(self, stmt: ast.ReferenceFile, module) -> str:
         """A reference image relative to the project root. The path resolves from
         the file that wrote the statement (a `from` base may live in another file)."""
-        module = self._files.get(stmt.span.file, module)
+        module = self.analysis.scopes.module_of(stmt, module)
         path = (module.folder / stmt.path.value).resolve()
         return path.relative_to(self.root).as_posix() if path.is_relative_to(self.root) else stmt.path.value
 

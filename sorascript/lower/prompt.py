@@ -26,14 +26,13 @@ class PromptWriter:
         self.module = shot.view.module
         # A model that makes no sound hears none of it: dialogue and sound are dropped (W203 says so).
         self.audible = shot.model is None or shot.model.audio
-        self._modules = {m.source.path: m for m in scopes.program.modules.values()}
 
     def lookup(self, name: ast.Name | str, kind: str):
         """A name as the file that wrote it sees it: a statement inherited with
         `from` from another file names things in that file's scope."""
         module = self.module
         if isinstance(name, ast.Name):
-            module = self._modules.get(name.span.file, self.module)
+            module = self.scopes.module_of(name, self.module)
             name = name.text
         found = self.scopes.lookup(module, name)
         return found[0] if len(found) == 1 and found[0].kind == kind else None

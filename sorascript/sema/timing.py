@@ -302,10 +302,7 @@ class TimeChecker:
         placed: list[tuple[ast.Beat, int, int]] = []
         for beat in timed:
             if isinstance(beat.timing, ast.TimePoint):
-                at = ms(beat.timing.at)
-                example = f"`{seconds(at)}s..{seconds(at + 1000)}s`" if at is not None else "`0s..2s`"
-                self.report(make("E415", "a beat takes a range such as `0s..2s`, not a point", beat.timing.span, "a point",
-                                 help=f"a beat is an action with a start and an end: write e.g. {example}"))
+                self.point_for_range(beat.timing, "a beat", "a beat is an action with a start and an end", 1000)
                 continue
             bounds = range_ms(beat.timing)
             if bounds is None or not self.ordered(beat.timing, *bounds, "this beat"):
@@ -396,14 +393,18 @@ class TimeChecker:
                 "cut words, or give the shot more time",
             ))
 
+    def point_for_range(self, timing: ast.TimePoint, what: str, why: str, length: int) -> None:
+        """E415: `at T` where a range belongs; the help suggests a range starting at T."""
+        at = ms(timing.at)
+        example = f"`{seconds(at)}s..{seconds(at + length)}s`" if at is not None else "`0s..2s`"
+        self.report(make("E415", f"{what} takes a range such as `0s..2s`, not a point", timing.span, "a point",
+                         help=f"{why}: write e.g. {example}"))
+
     def overlay(self, overlay: ast.Overlay, window: Window) -> None:
         if overlay.timing is None:
             return
         if isinstance(overlay.timing, ast.TimePoint):
-            at = ms(overlay.timing.at)
-            example = f"`{seconds(at)}s..{seconds(at + 2000)}s`" if at is not None else "`0s..2s`"
-            self.report(make("E415", "an overlay takes a range such as `0s..2s`, not a point", overlay.timing.span, "a point",
-                             help=f"an overlay is on screen from one time to another: write e.g. {example}"))
+            self.point_for_range(overlay.timing, "an overlay", "an overlay is on screen from one time to another", 2000)
             return
         bounds = range_ms(overlay.timing)
         if bounds and self.ordered(overlay.timing, *bounds, "this overlay"):
