@@ -129,6 +129,23 @@ MOVES: dict[str, MoveSpec] = {
     "hold": MoveSpec(None, {}, False, None, phrase="hold"),
 }
 
+def move_form(verb: str) -> str:
+    """How a move is written, for help text: `pan left|right [ANGLE] [over DURATION]`."""
+    spec = MOVES[verb]
+    parts = [verb]
+    if spec.directions:
+        words = "|".join(spec.directions)
+        parts.append(words if spec.direction_required else f"[{words}]")
+    if spec.subject:
+        parts.append('"SUBJECT"')
+    if spec.amount:
+        parts.append(f"[{spec.amount.upper()}]")
+    if spec.framings:
+        parts.append("[from FRAMING to FRAMING]")
+    parts.append("[over DURATION]")
+    return " ".join(parts)
+
+
 # Where a statement word belongs, to say "`pan` goes inside `camera:`" when it
 # stands in another block (E107).
 STATEMENT_HOME: dict[str, str] = {}

@@ -1008,7 +1008,7 @@ def test_statement_words_as_names_in_other_slots():
 # ---- spans ------------------------------------------------------------------------------------------
 
 
-def test_spans_count_characters_in_columns_and_bytes_in_offsets():
+def test_spans_are_character_offsets_with_lines_columns_and_byte_offsets():
     text = 'shot café:\n    "crème brûlée" // °\n    camera:\n        pan left 30° over 2s\n'
     module = parse_ok(text)
     data = text.encode("utf-8")
@@ -1018,7 +1018,10 @@ def test_spans_count_characters_in_columns_and_bytes_in_offsets():
 
     def at(node):
         s = node.span
-        return (s.line, s.column, s.end_line, s.end_column, data[s.start:s.end].decode("utf-8"))
+        assert text[s.start:s.end] == s.text
+        byte_start, byte_end = s.source.byte_offset(s.start), s.source.byte_offset(s.end)
+        assert data[byte_start:byte_end].decode("utf-8") == s.text
+        return (s.line, s.column, s.end_line, s.end_column, s.text)
 
     assert at(shot.name) == (1, 6, 1, 10, "café")
     assert at(prose) == (2, 5, 2, 19, '"crème brûlée"')
@@ -1030,7 +1033,8 @@ def test_spans_count_characters_in_columns_and_bytes_in_offsets():
     assert at(shot) == (1, 1, 4, 29, text.rstrip("\n"))
     (comment,) = module.comments
     assert (comment.span.line, comment.span.column) == (2, 20)
-    assert data[comment.span.start:comment.span.end].decode("utf-8") == "// °"
+    assert comment.span.text == "// °"
+    assert comment.span.source.byte_offset(comment.span.start) == text.encode("utf-8").index(b"// \xc2\xb0")
 
 
 def test_spans_of_moves_and_timings():

@@ -30,6 +30,8 @@ E107 error statement in the wrong block
 E108 error inconsistent indentation
 E109 error unexpected character
 E110 error malformed literal
+E111 error number with too many digits
+E112 error control character in a string
 E201 error unknown name
 E202 error wrong kind of name
 E203 error duplicate declaration
@@ -45,6 +47,8 @@ E212 error lighting anchor without a palette
 E301 error wrong unit
 E302 error expected a whole number
 E303 error expected yes or no
+E304 error argument not taken
+E305 error missing argument
 E401 error cut outside the clip
 E402 error cuts out of order or overlapping
 E403 error cut shorter than one second
@@ -61,6 +65,7 @@ E413 error extension length not allowed
 E414 error too many extensions
 E415 error wrong kind of timing
 E416 error timed and untimed beats mixed
+E417 error dialogue lines overlap
 E501 error size not offered by the model
 E502 error duration not offered by the model
 E503 error reference image not found

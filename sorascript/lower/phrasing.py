@@ -4,7 +4,8 @@ nodes and the phrase tables in `sorascript.vocab`."""
 from __future__ import annotations
 
 from sorascript import vocab
-from sorascript.sema.timing import TimedMove, ms, seconds
+from sorascript.quantities import duration_words, seconds, time_range
+from sorascript.sema.timing import TimedMove, ms
 from sorascript.syntax import ast
 
 _END_PUNCTUATION = tuple('.!?…"\'”’)')
@@ -31,14 +32,6 @@ def character_name(symbol) -> str:
     if any(isinstance(i, ast.Cameo) for i in symbol.decl.items):
         return symbol.name
     return words(symbol.name).title()
-
-
-def time_range(start: int, end: int) -> str:
-    return f"{seconds(start)}-{seconds(end)}s"
-
-
-def duration_words(value: int) -> str:
-    return f"{seconds(value)} second{'' if value == 1000 else 's'}"
 
 
 def angle_amount(q: ast.Quantity) -> str:

@@ -15,20 +15,11 @@ from pathlib import Path
 from sorascript.diagnostics.render import diagnostic_json
 from sorascript.lower.prompt import extend_prompt, remix_prompt, shot_prompts
 from sorascript.sema import Analysis
-from sorascript.sema.models import size_text
+from sorascript.quantities import seconds_string as _seconds_string, size_text, usd as _usd
 from sorascript.sema.timing import Window, cut_windows, ms, range_ms
 from sorascript.syntax import ast
 
 DEFAULT_OVERLAY_POSITION = "bottom"
-
-
-def _seconds_string(value_ms: int) -> str:
-    value = Decimal(value_ms) / 1000
-    return str(value.to_integral_value()) if value == value.to_integral_value() else format(value.normalize(), "f")
-
-
-def _usd(amount: Decimal | None) -> float | None:
-    return None if amount is None else float(amount.quantize(Decimal("0.000001")).normalize())
 
 
 class PlanBuilder:

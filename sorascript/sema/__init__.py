@@ -35,38 +35,45 @@ class Analysis:
 
 
 def analyze(source: SourceFile, path: Path, root: Path) -> Analysis:
-    program, diagnostics = load_program(source, path, root)
+    """Every pass in order; each returns its diagnostics, and they are put together here."""
+    program, found = load_program(source, path, root)
     scopes = Scopes(program)
+    found += scopes.declarations
     for module in program.modules.values():
-        check_declarations(scopes, module)
-    views = Views(scopes)
-    jobs = build_jobs(views, program.main)
+        found += check_declarations(scopes, module)
+    jobs, job_problems = build_jobs(Views(scopes), program.main)
+    found += job_problems + dependency_cycles(jobs)
     analysis = Analysis(program, scopes, jobs)
-    found = diagnostics + dependency_cycles(jobs)
     resolver = ShotResolver(scopes)
-    capability = CapabilityChecker(root, scopes, found, set())
+    time = TimeChecker()
+    capability = CapabilityChecker(root, scopes)
+    anchors_checked: set[int] = set()
     for job in jobs:
         if job.kind != "create":
             continue
-        shot = resolver.resolve(job.view)
+        shot, problem = resolver.resolve(job.view)
+        if problem is not None:
+            found.append(problem)
         analysis.shots[job.name] = shot
-        TimeChecker(job.view.stmts, shot.duration, found).run()
-        check_anchors(shot, found)
+        time.check(job.view.stmts, shot.duration)
+        found += check_anchors(shot, anchors_checked)
         capability.check(shot)
+    found += time.diagnostics + capability.diagnostics
     analysis.media = job_media(jobs, analysis.shots)
-    check_extensions(jobs, analysis.media, found)
-    check_sequences(program.main, scopes, analysis.media, found)
-    check_budget(program.main, jobs, analysis.media, analysis.shots, found)
-    if not any(d.severity == "error" for d in found + scopes.diagnostics):
-        from sorascript.sema.lints import lint  # prompt craft matters once the program is sound
+    found += check_extensions(jobs, analysis.media)
+    found += check_sequences(program.main, analysis.media)
+    found += check_budget(program.main, jobs, analysis.media)
+    from sorascript.sema.lints import lint  # prompt craft, for the declarations that are sound
 
-        found += lint(analysis)
-    analysis.diagnostics = finish(found + scopes.diagnostics, program)
+    found += lint(analysis, [d for d in found if d.severity == "error"])
+    analysis.diagnostics = in_order(found, program)
     return analysis
 
 
-def check_anchors(shot: ResolvedShot, diagnostics: list[Diagnostic]) -> None:
-    """A lighting line's anchor names an anchor of the shot's palette."""
+def check_anchors(shot: ResolvedShot, checked: set[int]) -> list[Diagnostic]:
+    """A lighting line's anchor names an anchor of the shot's palette (each
+    line checked once per palette it is lit with)."""
+    diagnostics: list[Diagnostic] = []
     names = {a.name.text: a for a in shot.anchors}
     for stmt in shot.all_stmts():
         if not isinstance(stmt, ast.Lighting):
@@ -74,6 +81,10 @@ def check_anchors(shot: ResolvedShot, diagnostics: list[Diagnostic]) -> None:
         for light in stmt.items:
             if not isinstance(light, ast.Light) or light.anchor is None:
                 continue
+            key = (id(light), id(shot.palette_items))
+            if key in checked:
+                continue
+            checked.add(key)
             anchor = light.anchor
             if anchor.text in names:
                 continue
@@ -97,19 +108,15 @@ def check_anchors(shot: ResolvedShot, diagnostics: list[Diagnostic]) -> None:
             palette = f"palette `{shot.palette_name}`" if shot.palette_name else "the shot's palette"
             diagnostics.append(make("E201", f"unknown anchor `{anchor.text}`: {palette} has no such colour", anchor.span,
                                     "not an anchor of the palette", help=hint))
+    return diagnostics
 
 
 def add_diagnostics(analysis: Analysis, more: list[Diagnostic]) -> None:
     """Diagnostics found after the analysis (those that read the lowered prompts)."""
-    analysis.diagnostics = finish(analysis.diagnostics + more, analysis.program)
+    analysis.diagnostics = in_order(analysis.diagnostics + more, analysis.program)
 
 
-def finish(diagnostics: list[Diagnostic], program: Program) -> list[Diagnostic]:
-    """Drop repeats (a statement inherited by several shots is checked in each)
-    and sort: the compiled file first, then by position."""
-    unique: dict[tuple, Diagnostic] = {}
-    for d in diagnostics:
-        key = (d.code, d.span.file, d.span.start, d.span.end, d.message)
-        unique.setdefault(key, d)
+def in_order(diagnostics: list[Diagnostic], program: Program) -> list[Diagnostic]:
+    """The compiled file first, then by position."""
     main = program.main.source.path
-    return sorted(unique.values(), key=lambda d: (d.span.file != main, d.span.file, d.span.start, d.span.end, d.code, d.message))
+    return sorted(diagnostics, key=lambda d: (d.span.file != main, d.span.file, d.span.start, d.span.end, d.code, d.message))

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from sorascript.diagnostics import Diagnostic, Label, make
-from sorascript.sema.models import ModelProfile, Size, size_text
+from sorascript.quantities import dollars, money, seconds, size_text
+from sorascript.sema.models import ModelProfile, Size
 from sorascript.sema.shot import ResolvedShot
-from sorascript.sema.timing import ms, seconds
+from sorascript.sema.timing import ms
 from sorascript.sema.views import Job
 from sorascript.syntax import ast
 
@@ -59,38 +60,38 @@ class Media:
 
 
 def job_media(jobs: list[Job], shots: dict[str, ResolvedShot]) -> dict[str, Media]:
-    by_name = {j.name: j for j in jobs}
+    """What each job makes. Jobs come sources first, so a remix or extension
+    finds its source already worked out (in a cycle, it finds nothing)."""
     media: dict[str, Media] = {}
-
-    def of(name: str, visiting: frozenset = frozenset()) -> Media:
-        if name in media:
-            return media[name]
-        job = by_name.get(name)
-        if job is None or name in visiting:
-            return Media(0, None, None)
-        if job.kind == "create":
-            shot = shots[name]
-            result = Media(shot.duration, shot.model, shot.size, shot.takes)
-        else:
-            source = of(job.source, visiting | {name}) if job.source else Media(0, None, None)
-            if job.kind == "remix":
-                result = Media(source.duration, source.model, source.size)
-            else:
-                added = ms(job.symbol.decl.by) or 0
-                result = Media(source.duration + added, source.model, source.size, billed=added)
-        media[name] = result
-        return result
-
+    nothing = Media(0, None, None)
     for job in jobs:
-        of(job.name)
+        if job.kind == "create":
+            shot = shots[job.name]
+            media[job.name] = Media(shot.duration, shot.model, shot.size, shot.takes)
+            continue
+        source = media.get(job.source, nothing) if job.source else nothing
+        if job.kind == "remix":
+            media[job.name] = Media(source.duration, source.model, source.size)
+        else:
+            added = ms(job.symbol.decl.by) or 0
+            media[job.name] = Media(source.duration + added, source.model, source.size, billed=added)
     return media
 
 
-def check_extensions(jobs: list[Job], media: dict[str, Media], diagnostics: list[Diagnostic]) -> None:
+def check_extensions(jobs: list[Job], media: dict[str, Media]) -> list[Diagnostic]:
+    diagnostics: list[Diagnostic] = []
     by_name = {j.name: j for j in jobs}
+    # For each extension, the video it finally extends and its number in the chain (sources come first).
+    chain: dict[str, tuple[Job | None, int]] = {}
     for job in jobs:
         if job.kind != "extend":
             continue
+        source = by_name.get(job.source) if job.source else None
+        if source is not None and source.kind == "extend":
+            root, count = chain.get(source.name, (None, 0))
+            chain[job.name] = (root, count + 1) if root is not None else (None, 0)
+        else:
+            chain[job.name] = (source, 1)
         decl: ast.ExtendDecl = job.symbol.decl
         length = ms(decl.by)
         if length is not None and not EXTENSION_MIN_MS <= length <= EXTENSION_MAX_MS:
@@ -104,31 +105,27 @@ def check_extensions(jobs: list[Job], media: dict[str, Media], diagnostics: list
                 "E413", f"an extension of {seconds(length)}s is not allowed; each extension is 4s to 20s", decl.by.span,
                 "outside 4s..20s", help=hint,
             ))
-        chain = []
-        current = job
-        seen = set()
-        while current is not None and current.kind == "extend" and current.name not in seen:
-            seen.add(current.name)
-            chain.append(current)
-            current = by_name.get(current.source) if current.source else None
-        if current is None or current.name in seen:
+        root, count = chain[job.name]
+        if root is None:
             continue
         total = media[job.name].duration
-        if len(chain) > MAX_EXTENSIONS:
+        if count > MAX_EXTENSIONS:
             diagnostics.append(make(
-                "E414", f"`{job.name}` is extension number {len(chain)} of `{current.name}`; a video takes at most {MAX_EXTENSIONS}",
-                decl.name.span, "one extension too many", secondary=[Label(current.symbol.decl.name.span, "the video extended")],
+                "E414", f"`{job.name}` is extension number {count} of `{root.name}`; a video takes at most {MAX_EXTENSIONS}",
+                decl.name.span, "one extension too many", secondary=[Label(root.symbol.decl.name.span, "the video extended")],
                 help="stitch separate shots in a `sequence` instead of extending one video further",
             ))
         elif total > MAX_EXTENDED_MS:
             diagnostics.append(make(
-                "E414", f"extending `{current.name}` this far makes a {seconds(total)}s video; at most {seconds(MAX_EXTENDED_MS)}s",
-                decl.by.span, "past 120s in all", secondary=[Label(current.symbol.decl.name.span, "the video extended")],
+                "E414", f"extending `{root.name}` this far makes a {seconds(total)}s video; at most {seconds(MAX_EXTENDED_MS)}s",
+                decl.by.span, "past 120s in all", secondary=[Label(root.symbol.decl.name.span, "the video extended")],
                 help="stitch separate shots in a `sequence` instead",
             ))
+    return diagnostics
 
 
-def check_sequences(module, scopes, media: dict[str, Media], diagnostics: list[Diagnostic]) -> None:
+def check_sequences(module, media: dict[str, Media]) -> list[Diagnostic]:
+    diagnostics: list[Diagnostic] = []
     for decl in module.ast.decls:
         if not isinstance(decl, ast.SequenceDecl):
             continue
@@ -153,14 +150,16 @@ def check_sequences(module, scopes, media: dict[str, Media], diagnostics: list[D
                     help=f"a crossfade overlaps the end of one shot and the start of the next: keep it under {seconds(min(lengths))}s "
                     "(0.5-1s reads as a soft transition)",
                 ))
+    return diagnostics
 
 
-def check_budget(module, jobs: list[Job], media: dict[str, Media], shots: dict[str, ResolvedShot],
-                 diagnostics: list[Diagnostic]) -> None:
+def check_budget(module, jobs: list[Job], media: dict[str, Media]) -> list[Diagnostic]:
+    diagnostics: list[Diagnostic] = []
     # A size the model does not render at all is already an error (E501): no cost note, no budget check.
     refused = [j for j in jobs if media[j.name].model is not None and media[j.name].size is not None
                and media[j.name].model.sizes is not None and media[j.name].size not in media[j.name].model.sizes]
-    unknown = [j for j in jobs if media[j.name].cost is None and media[j.name].model is not None and j not in refused]
+    refused_names = {j.name for j in refused}
+    unknown = [j for j in jobs if media[j.name].cost is None and media[j.name].model is not None and j.name not in refused_names]
     def where(job: Job):
         size = job.view.first(ast.SizeStmt) if job.view is not None else None
         return size.size.span if size is not None else job.span
@@ -171,8 +170,8 @@ def check_budget(module, jobs: list[Job], media: dict[str, Media], shots: dict[s
                                 f"{size_text(info.size)}", where(job), "no price band", help=_price_hint(info)))
     budget = next((d for d in module.ast.decls if isinstance(d, ast.Budget)), None)
     if budget is None or budget.amount.kind != "money":
-        return
-    limit = Decimal(budget.amount.text.lstrip("$"))
+        return diagnostics
+    limit = money(budget.amount.text)
     if unknown:
         names = ", ".join(f"`{j.name}`" for j in unknown)
         hint = []
@@ -183,9 +182,9 @@ def check_budget(module, jobs: list[Job], media: dict[str, Media], shots: dict[s
         hint.append("render at a size the model prices, or " + _price_hint(media[unknown[0].name]).removeprefix("to budget it, "))
         diagnostics.append(make("E508", f"the budget cannot be proven: the cost of {names} is unknown", budget.span,
                                 "unproven", secondary=[Label(where(unknown[0]), "cost unknown")], help=hint))
-        return
+        return diagnostics
     if refused:
-        return
+        return diagnostics
     # Jobs with no model at all (an unknown source) are errors reported elsewhere.
     total = sum((media[j.name].cost for j in jobs if media[j.name].cost is not None), Decimal(0))
     if total > limit:
@@ -195,10 +194,7 @@ def check_budget(module, jobs: list[Job], media: dict[str, Media], shots: dict[s
         lines.append(f"raise it to `budget {dollars(total)}`, or shorten, drop takes, or move shots to a cheaper model or size")
         diagnostics.append(make("E507", f"the plan costs {dollars(total)}, over the budget of {dollars(limit)}", budget.span,
                                 f"{dollars(total - limit)} over", help=lines))
-
-
-def dollars(amount: Decimal) -> str:
-    return f"${amount.quantize(Decimal('0.01'))}"
+    return diagnostics
 
 
 def _cost_line(job: Job, info: Media) -> str:

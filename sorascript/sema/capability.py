@@ -8,10 +8,9 @@ from pathlib import Path
 
 from sorascript.diagnostics import Diagnostic, Label, make
 from sorascript.sema.images import sniff
-from sorascript.sema.models import size_text
 from sorascript.sema.modules import outside_help, resolve_project_path
 from sorascript.sema.shot import ResolvedShot
-from sorascript.sema.timing import seconds
+from sorascript.quantities import seconds, size_text
 from sorascript.syntax import ast
 from sorascript.suggest import closest
 
@@ -59,14 +58,24 @@ def nearest_duration(duration: int, allowed) -> int:
 
 
 class CapabilityChecker:
-    def __init__(self, root: Path, scopes, diagnostics: list[Diagnostic], retired_noted: set) -> None:
+    """Every create job against its model, one pass. A statement is checked
+    once per model (and size) it is rendered with: a `size` in `defaults:` is
+    not reported again for every shot that inherits it."""
+
+    def __init__(self, root: Path, scopes) -> None:
         self.root = root
         self.scopes = scopes
-        self.diagnostics = diagnostics
-        self.retired_noted = retired_noted  # (file, model) pairs already noted
+        self.diagnostics: list[Diagnostic] = []
+        self._checked: set[tuple] = set()
 
     def report(self, diagnostic: Diagnostic) -> None:
         self.diagnostics.append(diagnostic)
+
+    def first_time(self, *key) -> bool:
+        if key in self._checked:
+            return False
+        self._checked.add(key)
+        return True
 
     def check(self, shot: ResolvedShot) -> None:
         model = shot.model
@@ -82,9 +91,7 @@ class CapabilityChecker:
         if model.retired:
             stmt = view.first(ast.ModelStmt)
             span = stmt.model.span if stmt is not None else view.span
-            key = (span.file, model.name)
-            if key not in self.retired_noted:
-                self.retired_noted.add(key)
+            if self.first_time("retired", span.file, model.name):
                 self.report(make(
                     "N001", f"model `{model.name}` was retired on {model.retired}", span, f"retired {model.retired}",
                     help="OpenAI's hosted service is gone; render the plan through a self-hosted server that speaks "
@@ -93,9 +100,9 @@ class CapabilityChecker:
 
     def size(self, shot: ResolvedShot) -> None:
         model = shot.model
-        if model.sizes is None or shot.size in model.sizes:
-            return
         stmt = shot.view.first(ast.SizeStmt)
+        if model.sizes is None or shot.size in model.sizes or not self.first_time(id(stmt or shot.view), model.name):
+            return
         span = stmt.size.span if stmt is not None else shot.view.span
         near = nearest_size(shot.size, model.sizes)
         allowed = ", ".join(size_text(s) for s in model.sizes)
@@ -109,9 +116,9 @@ class CapabilityChecker:
 
     def duration(self, shot: ResolvedShot) -> None:
         model = shot.model
-        if model.durations is None or shot.duration in model.durations:
-            return
         stmt = shot.view.first(ast.DurationStmt)
+        if model.durations is None or shot.duration in model.durations or not self.first_time(id(stmt or shot.view), model.name):
+            return
         span = stmt.duration.span if stmt is not None else shot.view.span
         near = nearest_duration(shot.duration, model.durations)
         allowed = ", ".join(f"{seconds(d)}s" for d in model.durations)
@@ -130,7 +137,7 @@ class CapabilityChecker:
     def reference(self, shot: ResolvedShot) -> None:
         view = shot.view
         stmt = view.first(ast.ReferenceFile, ast.ReferenceLastFrame)
-        if stmt is None:
+        if stmt is None or not self.first_time(id(stmt), shot.size, shot.model.name):
             return
         if not shot.model.reference:
             self.report(make("E509", f"`{shot.model.name}` takes no reference image", stmt.span, "not supported",
@@ -192,6 +199,8 @@ class CapabilityChecker:
         if len(cameos) <= limit:
             return
         cast = shot.view.first(ast.Cast)
+        if not self.first_time(id(cast or shot.view), shot.model.name):
+            return
         span = cast.span if cast is not None else shot.view.span
         names = ", ".join(f"`{c.name}`" for c in cameos)
         self.report(make("E506", f"this shot has {len(cameos)} cameo characters ({names}); `{shot.model.name}` takes at most {limit}",
@@ -211,7 +220,7 @@ class CapabilityChecker:
                     audible.append((stmt, "dialogue"))
                 if any(isinstance(i, ast.SoundLine) for i in stmt.items):
                     audible.append((stmt, "sound cues"))
-        if not audible:
+        if not audible or not self.first_time(id(audible[0][0]), shot.model.name):
             return
         kinds = list(dict.fromkeys(kind for _, kind in audible))
         what = " and ".join(kinds)
@@ -225,7 +234,5 @@ class CapabilityChecker:
 
 
 def _header(stmt):
-    """The span of a block's header line (`dialogue:`), not its whole body."""
-    span = stmt.span
-    return type(span)(span.file, span.start, span.start + len(stmt.KIND), span.line, span.column,
-                      span.line, span.column + len(stmt.KIND))
+    """The span of a block's header word (`dialogue`), not its whole body."""
+    return stmt.span.head(len(stmt.KIND))

@@ -1,5 +1,12 @@
-"""Checks that need no context beyond the declaration: names, units, closed
-vocabularies, statements set twice, value ranges, blend sums, palette sizes."""
+"""Checks that need no context beyond the declaration: names (reported here,
+once per written name), units, closed vocabularies, statements set twice,
+arguments a statement does not take, value ranges, blend sums, palette sizes.
+
+Each node class has its check in a table keyed by the class (`DECL_CHECKS`,
+`STMT_CHECKS`, and one table per block's items); a class that needs no check
+has an explicit row saying so. `tests/test_tables.py` fails when a statement
+or item class has no row.
+"""
 
 from __future__ import annotations
 
@@ -8,23 +15,12 @@ from decimal import Decimal
 
 from sorascript import vocab
 from sorascript.diagnostics import Diagnostic, Fix, Label, make
+from sorascript.quantities import KIND_EXAMPLES, UNIT_OF, article, seconds
 from sorascript.sema.modules import LoadedModule, resolve_project_path
 from sorascript.sema.scope import JOB_KINDS, Scopes
 from sorascript.syntax import ast
 from sorascript.suggest import closest
 
-KIND_WORDS = {
-    "duration": "a duration", "angle": "an angle", "focal": "a focal length", "aperture": "an aperture",
-    "temperature": "a colour temperature", "percent": "a percentage", "framerate": "a frame rate",
-    "factor": "a factor", "money": "an amount of money", "size": "a size", "color": "a colour",
-    "integer": "a whole number", "number": "a number",
-}
-KIND_EXAMPLES = {
-    "duration": "`4s` or `500ms`", "angle": "`30deg` or `30°`", "focal": "`50mm`", "aperture": "`f/2.8`",
-    "temperature": "`5600K`", "percent": "`70%`", "framerate": "`24fps`", "factor": "`2x` or `0.5x`",
-    "money": "`$0.10`", "size": "`1280x720`", "color": "`#f2a33a`", "integer": "`3`",
-}
-UNIT_OF = {"duration": "s", "angle": "deg", "focal": "mm", "temperature": "K", "percent": "%", "framerate": "fps", "factor": "x"}
 BUILTIN_SPEAKERS = {"voiceover": "Voiceover", "narrator": "Narrator"}
 _FLAG_MEANS = {"audio": "make sound (dialogue, effects, ambience)", "reference": "start from a reference image"}
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -36,7 +32,13 @@ _RANGES = {
     "aperture": (0.7, 64, "between f/0.7 and f/64"),
     "focal": (1, 2000, "between 1mm and 2000mm"),
     "framerate": (1, 1000, "between 1fps and 1000fps"),
+    "duration": (0, 3_600_000, "at most 3600s (an hour)"),
+    "angle": (-3600, 3600, "between -3600° and 3600° (ten turns)"),
+    "factor": (0, 1000, "at most 1000x"),
+    "money": (0, 1_000_000, "at most $1000000"),
+    "integer": (0, 10_000, "at most 10000"),
 }
+MAX_SIDE = 8192  # pixels, for a size
 
 _TYPICAL = {
     "temperature": "candle flame ~1900K, tungsten 3200K, daylight 5600K, overcast 6500K, blue sky 10000K and up",
@@ -54,22 +56,23 @@ def _with_value(q: ast.Quantity, value) -> str:
     return number + {"temperature": "K", "focal": "mm", "framerate": "fps"}.get(q.kind, "")
 
 
-def article(kind: str) -> str:
-    return KIND_WORDS.get(kind, f"a {kind}")
+def _nothing(checker, node) -> None:
+    """A statement with nothing to check beyond its syntax (its text is linted)."""
 
 
 class DeclChecker:
     def __init__(self, scopes: Scopes, module: LoadedModule) -> None:
         self.scopes = scopes
         self.module = module
-        self.diagnostics: list[Diagnostic] = scopes.diagnostics
+        self.diagnostics: list[Diagnostic] = []
 
-    def report(self, diagnostic: Diagnostic) -> None:
-        self.diagnostics.append(diagnostic)
+    def report(self, diagnostic: Diagnostic | None) -> None:
+        if diagnostic is not None:
+            self.diagnostics.append(diagnostic)
 
     # ---- building blocks -----------------------------------------------------------
     def quantity(self, q: ast.Quantity | None, expected: str, slot: str, *, positive: bool = False, point: bool = False) -> bool:
-        """Is `q` of the kind the slot takes? `point`: a time that may be 0."""
+        """Is `q` of the kind the slot takes, within its bounds? `point`: a time that may be 0."""
         if q is None or q.kind == "unknown":
             return False
         if q.kind != expected:
@@ -88,34 +91,40 @@ class DeclChecker:
                              f"{article(q.kind)}, not {article(expected)}", help=hint))
             return False
         value = q.value
-        if expected == "duration":
-            if value < 0 or (value == 0 and positive and not point):
-                self.report(make("E602", f"{slot} must be longer than zero, found `{q.text}`", q.span, "too short",
-                                 help="write a length such as `1s` or `500ms`, or remove it"))
-                return False
-        elif expected == "integer" and positive and value < 1:
+        if expected == "duration" and (value < 0 or (value == 0 and positive and not point)):
+            self.report(make("E602", f"{slot} must be longer than zero, found `{q.text}`", q.span, "too short",
+                             help="write a length such as `1s` or `500ms`, or remove it"))
+            return False
+        if expected == "integer" and positive and value < 1:
             self.report(make("E602", f"{slot} must be at least 1, found `{q.text}`", q.span, "too small",
                              help="one is the least there can be" + (": `takes 1` (the default) renders one take"
                                                                        if slot == "`takes`" else "")))
             return False
-        elif expected in ("factor", "money", "angle") and positive and value <= 0:
+        if expected in ("factor", "money", "angle") and positive and value <= 0:
             hint = {"factor": "`1x` is normal speed, `0.5x` half speed (slow motion), `2x` double speed"}.get(expected, ())
             self.report(make("E602", f"{slot} must be more than zero, found `{q.text}`", q.span, "not positive", help=hint))
             return False
-        elif expected == "size" and (value[0] <= 0 or value[1] <= 0):
-            self.report(make("E602", f"a size has a positive width and height, found `{q.text}`", q.span, "empty frame"))
-            return False
-        elif expected in _RANGES:
+        if expected == "size":
+            if value[0] <= 0 or value[1] <= 0:
+                self.report(make("E602", f"a size has a positive width and height, found `{q.text}`", q.span, "empty frame"))
+                return False
+            if value[0] > MAX_SIDE or value[1] > MAX_SIDE:
+                self.report(make("E602", f"a size is at most {MAX_SIDE} pixels a side, found `{q.text}`", q.span,
+                                 "too large", help="video models render up to 1920x1080 or so"))
+                return False
+            return True
+        if expected in _RANGES:
             low, high, words = _RANGES[expected]
             if not low <= value <= high:
                 hint = []
                 for guess in (value / 10, value * 10):
-                    if low <= guess <= high and expected not in ("percent", "aperture"):
+                    if low <= guess <= high and expected in _TYPICAL and expected != "aperture":
                         hint.append(f"a digit too many or too few? did you mean `{_with_value(q, guess)}`?")
                         break
                 if expected in _TYPICAL:
                     hint.append(_TYPICAL[expected])
-                self.report(make("E602", f"{slot} must be {words}, found `{q.text}`", q.span, "out of range", help=hint))
+                message = f"{slot} must be {words}, found `{q.text}`"
+                self.report(make("E602", message, q.span, "out of range", help=hint))
                 return False
         return True
 
@@ -130,9 +139,7 @@ class DeclChecker:
 
     def word(self, name: ast.Name | None, table, what: str, block: str | None = None) -> bool:
         """Is `name` a word of the closed vocabulary `table`? `what` names the table."""
-        if name is None:
-            return True
-        if name.text in table:
+        if name is None or name.text in table:
             return True
         home = vocab.STATEMENT_HOME.get(name.text)
         if block is not None and name.text in vocab.SHOT_STATEMENTS:
@@ -168,7 +175,14 @@ class DeclChecker:
                 seen[kind] = item
 
     def resolve(self, name: ast.Name, kinds: tuple[str, ...], role: str):
-        return self.scopes.resolve(self.module, name, kinds, role)
+        symbol, problem = self.scopes.resolve(self.module, name, kinds, role)
+        self.report(problem)
+        return symbol
+
+    def not_taken(self, node, what: str, hint: str | list[str] = ()) -> None:
+        """E304: an argument the statement or move does not take."""
+        shown = node.span.text if "\n" not in node.span.text else type(node).__name__
+        self.report(make("E304", f"{what} takes no `{shown}`", node.span, "not taken here", help=hint))
 
     def timing(self, timing, what: str) -> None:
         if isinstance(timing, ast.TimeRange):
@@ -177,16 +191,18 @@ class DeclChecker:
         elif isinstance(timing, ast.TimePoint):
             self.quantity(timing.at, "duration", f"the time of {what}", point=True)
 
+    def items(self, items, table: dict, block: str) -> None:
+        for item in items:
+            table[type(item)](self, item)
+
     # ---- declarations --------------------------------------------------------------------
     def declaration(self, decl) -> None:
-        handler = getattr(self, "decl_" + type(decl).__name__, None)
-        if handler is not None:
-            handler(decl)
+        DECL_CHECKS[type(decl)](self, decl)
 
-    def decl_Budget(self, decl: ast.Budget) -> None:
+    def budget(self, decl: ast.Budget) -> None:
         self.quantity(decl.amount, "money", "`budget`")
 
-    def decl_ModelDecl(self, decl: ast.ModelDecl) -> None:
+    def model_decl(self, decl: ast.ModelDecl) -> None:
         self.set_once([i for i in decl.items if not isinstance(i, ast.ModelPrice)], f"model `{decl.name.text}`")
         sizes: set = set()
         for item in decl.items:
@@ -218,10 +234,10 @@ class DeclChecker:
                     self.report(make("E603", f"`{decl.name.text}` has a price for {q.text}, a size it does not list in `sizes`",
                                      q.span, "not in `sizes`", help=f"add {q.text} to `sizes`, or remove it here"))
 
-    def decl_DefaultsDecl(self, decl: ast.DefaultsDecl) -> None:
+    def defaults_decl(self, decl: ast.DefaultsDecl) -> None:
         self.shot_body(decl.stmts, "`defaults:`")
 
-    def decl_PaletteDecl(self, decl: ast.PaletteDecl) -> None:
+    def palette_decl(self, decl: ast.PaletteDecl) -> None:
         self.palette(decl.items, decl.name, decl.span)
 
     def palette(self, items, name: ast.Name | None, span) -> None:
@@ -236,14 +252,15 @@ class DeclChecker:
                                  help="each anchor of a palette has its own name: rename one, or keep one of the two"))
             seen.setdefault(anchor.name.text, anchor)
         if not 3 <= len(anchors) <= 5:
-            label = name.span if name is not None else span
+            label = name.span if name is not None else span.head(len("palette"))
             who = f"palette `{name.text}`" if name is not None else "this palette"
-            self.report(make("W201", f"{who} has {len(anchors)} colour anchor{'s' if len(anchors) != 1 else ''}; 3 to 5 hold a look steady",
-                             label, f"{len(anchors)} anchor{'s' if len(anchors) != 1 else ''}",
+            count = f"{len(anchors)} anchor{'s' if len(anchors) != 1 else ''}"
+            self.report(make("W201", f"{who} has {len(anchors)} colour anchor{'s' if len(anchors) != 1 else ''}; "
+                             "3 to 5 hold a look steady", label, count,
                              help="the prompting guide: name three to five colour anchors and reuse them in every shot"
                              if len(anchors) < 3 else "keep the 3-5 colours that carry the look; the model cannot hold more"))
 
-    def decl_CharacterDecl(self, decl: ast.CharacterDecl) -> None:
+    def character_decl(self, decl: ast.CharacterDecl) -> None:
         self.set_once(decl.items, f"character `{decl.name.text}`")
         for item in decl.items:
             if isinstance(item, ast.Cameo) and not self.module.is_std:
@@ -253,10 +270,10 @@ class DeclChecker:
                                      "outside the project",
                                      help="put the recording inside the project folder and name it relative to this file"))
 
-    def decl_LocationDecl(self, decl: ast.LocationDecl) -> None:
+    def location_decl(self, decl: ast.LocationDecl) -> None:
         self.set_once(decl.items, f"location `{decl.name.text}`")
 
-    def decl_StyleDecl(self, decl: ast.StyleDecl) -> None:
+    def style_decl(self, decl: ast.StyleDecl) -> None:
         self.style(decl.items, f"style `{decl.name.text}`")
 
     def style(self, items, block: str) -> None:
@@ -289,7 +306,7 @@ class DeclChecker:
                 hint.append(f"e.g. `blend {parts}`")
             self.report(make("E601", f"blend adds up to {shown}, not 100%", blend.span, f"{shown} in all", help=hint))
 
-    def decl_LensDecl(self, decl: ast.LensDecl) -> None:
+    def lens_decl(self, decl: ast.LensDecl) -> None:
         specs = [i for i in decl.items if isinstance(i, ast.LensSpec)]
         for spec in specs:
             self.quantity(spec.focal, "focal", "a lens")
@@ -299,121 +316,135 @@ class DeclChecker:
             self.report(make("E211", f"lens `{decl.name.text}` has {len(specs)} lens lines", specs[1].span, "a second lens",
                              secondary=[Label(specs[0].span, "first lens")], help="a preset is one lens; declare another preset"))
 
-    def decl_ShotDecl(self, decl: ast.ShotDecl) -> None:
+    def shot_decl(self, decl: ast.ShotDecl) -> None:
+        if decl.base is not None:
+            self.resolve(decl.base, ("shot",), "`from`")
         self.shot_body(decl.stmts, f"shot `{decl.name.text}`")
 
-    def decl_SequenceDecl(self, decl: ast.SequenceDecl) -> None:
+    def sequence_decl(self, decl: ast.SequenceDecl) -> None:
         entries = [i for i in decl.items if isinstance(i, ast.SequenceEntry)]
-        for index, entry in enumerate(entries):
+        for entry in entries:
             self.resolve(entry.shot, JOB_KINDS, "a sequence")
-            if entry.transition is not None and self.word(entry.transition, vocab.TRANSITIONS, "transition"):
-                kind = entry.transition.text
-                if entry.length is not None:
-                    if kind == "cut":
-                        self.report(make("E101", "a cut takes no length", entry.length.span, "not used",
-                                         help="write `cut`, `fade 1s` or `crossfade 0.5s`"))
-                    else:
-                        self.quantity(entry.length, "duration", f"`{kind}`", positive=True)
-                elif kind == "crossfade":
-                    self.report(make("E301", "a crossfade needs a length", entry.transition.span, "how long?",
-                                     help="write e.g. `crossfade 0.5s`"))
+            if entry.transition is None or not self.word(entry.transition, vocab.TRANSITIONS, "transition"):
+                continue
+            kind = entry.transition.text
+            if entry.length is not None:
+                if kind == "cut":
+                    self.not_taken(entry.length, "a cut", "a cut is instant: write `cut`, or `fade 1s` / `crossfade 0.5s`")
+                else:
+                    self.quantity(entry.length, "duration", f"`{kind}`", positive=True)
+            elif kind == "crossfade":
+                self.report(make("E305", "a crossfade needs a length", entry.transition.span, "how long?",
+                                 help=f"write e.g. `{entry.shot.text} crossfade 0.5s`: the two shots overlap for that long"))
         if not entries:
             self.report(make("E602", f"sequence `{decl.name.text}` names no shots", decl.name.span, "empty sequence",
                              help="list its shots in order, one a line"))
 
-    def decl_ExtendDecl(self, decl: ast.ExtendDecl) -> None:
+    def remix_decl(self, decl: ast.RemixDecl) -> None:
+        self.resolve(decl.source, JOB_KINDS, "`remix`")
+
+    def extend_decl(self, decl: ast.ExtendDecl) -> None:
+        self.resolve(decl.source, JOB_KINDS, "`extend`")
         self.quantity(decl.by, "duration", "`by`", positive=True)
 
     # ---- shot statements ---------------------------------------------------------------------
     def shot_body(self, stmts, block: str) -> None:
         self.set_once(stmts, block)
         for stmt in stmts:
-            handler = getattr(self, "stmt_" + type(stmt).__name__, None)
-            if handler is not None:
-                handler(stmt)
+            STMT_CHECKS[type(stmt)](self, stmt)
 
-    def stmt_ModelStmt(self, stmt: ast.ModelStmt) -> None:
+    def model_stmt(self, stmt: ast.ModelStmt) -> None:
         self.resolve(stmt.model, ("model",), "`model`")
 
-    def stmt_SizeStmt(self, stmt: ast.SizeStmt) -> None:
+    def size_stmt(self, stmt: ast.SizeStmt) -> None:
         self.quantity(stmt.size, "size", "`size`")
 
-    def stmt_DurationStmt(self, stmt: ast.DurationStmt) -> None:
+    def duration_stmt(self, stmt: ast.DurationStmt) -> None:
         self.quantity(stmt.duration, "duration", "`duration`", positive=True)
 
-    def stmt_Setting(self, stmt: ast.Setting) -> None:
+    def setting(self, stmt: ast.Setting) -> None:
         if stmt.location is not None:
             self.resolve(stmt.location, ("location",), "`setting`")
 
-    def stmt_Cast(self, stmt: ast.Cast) -> None:
+    def cast(self, stmt: ast.Cast) -> None:
         for name in stmt.names:
             self.resolve(name, ("character",), "`cast`")
 
-    def stmt_Props(self, stmt: ast.Props) -> None:
+    def props(self, stmt: ast.Props) -> None:
         for name in stmt.names:
             self.resolve(name, ("prop",), "`props`")
 
-    def stmt_PaletteRef(self, stmt: ast.PaletteRef) -> None:
+    def palette_ref(self, stmt: ast.PaletteRef) -> None:
         self.resolve(stmt.name, ("palette",), "`palette`")
 
-    def stmt_PaletteBlock(self, stmt: ast.PaletteBlock) -> None:
+    def palette_block(self, stmt: ast.PaletteBlock) -> None:
         self.palette(stmt.items, None, stmt.span)
 
-    def stmt_StyleRef(self, stmt: ast.StyleRef) -> None:
+    def style_ref(self, stmt: ast.StyleRef) -> None:
         self.resolve(stmt.name, ("style",), "`style`")
 
-    def stmt_StyleBlock(self, stmt: ast.StyleBlock) -> None:
+    def style_block(self, stmt: ast.StyleBlock) -> None:
         self.style(stmt.items, "`style:`")
 
-    def stmt_Camera(self, stmt: ast.Camera) -> None:
+    def reference_last_frame(self, stmt: ast.ReferenceLastFrame) -> None:
+        self.resolve(stmt.shot, JOB_KINDS, "`reference last frame of`")
+
+    def camera(self, stmt: ast.Camera) -> None:
         self.set_once(stmt.items, "`camera:`")
-        for item in stmt.items:
-            if isinstance(item, ast.Framing):
-                self.word(item.name, vocab.FRAMINGS, "framing")
-            elif isinstance(item, ast.Angle):
-                self.word(item.name, vocab.ANGLES, "angle")
-                if item.amount is not None:
-                    self.quantity(item.amount, "angle", "`angle`")
-            elif isinstance(item, ast.Lens):
-                self.quantity(item.focal, "focal", "`lens`", positive=True)
-                if item.aperture is not None:
-                    self.quantity(item.aperture, "aperture", "`lens`")
-            elif isinstance(item, ast.LensPreset):
-                self.resolve(item.name, ("lens",), "`lens`")
-            elif isinstance(item, ast.Aperture):
-                self.quantity(item.value, "aperture", "`aperture`")
-            elif isinstance(item, ast.Rig):
-                self.word(item.name, vocab.RIGS, "rig")
-            elif isinstance(item, ast.Shutter):
-                if self.quantity(item.value, "angle", "`shutter`", positive=True) and item.value.value > 360:
-                    self.report(make("E602", f"a shutter angle is at most 360°, found `{item.value.text}`", item.value.span,
-                                     "more than a full turn", help="180° is the film standard"))
-            elif isinstance(item, ast.Fps):
-                self.quantity(item.value, "framerate", "`fps`")
-            elif isinstance(item, ast.Focus):
-                if item.mode is not None:
-                    self.word(item.mode, vocab.FOCUS_MODES, "focus", "camera:")
-                if isinstance(item.target, ast.Name):
-                    self.resolve(item.target, ("character", "prop"), "`focus on`")
-            elif isinstance(item, ast.Move):
-                self.move(item)
+        self.items(stmt.items, CAMERA_CHECKS, "camera:")
+
+    def framing(self, item: ast.Framing) -> None:
+        self.word(item.name, vocab.FRAMINGS, "framing")
+
+    def angle(self, item: ast.Angle) -> None:
+        self.word(item.name, vocab.ANGLES, "angle")
+        if item.amount is not None:
+            self.quantity(item.amount, "angle", "`angle`")
+
+    def lens(self, item: ast.Lens) -> None:
+        self.quantity(item.focal, "focal", "`lens`", positive=True)
+        if item.aperture is not None:
+            self.quantity(item.aperture, "aperture", "`lens`")
+
+    def lens_preset(self, item: ast.LensPreset) -> None:
+        self.resolve(item.name, ("lens",), "`lens`")
+
+    def aperture(self, item: ast.Aperture) -> None:
+        self.quantity(item.value, "aperture", "`aperture`")
+
+    def rig(self, item: ast.Rig) -> None:
+        self.word(item.name, vocab.RIGS, "rig")
+
+    def shutter(self, item: ast.Shutter) -> None:
+        if self.quantity(item.value, "angle", "`shutter`", positive=True) and item.value.value > 360:
+            self.report(make("E602", f"a shutter angle is at most 360°, found `{item.value.text}`", item.value.span,
+                             "more than a full turn", help="180° is the film standard"))
+
+    def fps(self, item: ast.Fps) -> None:
+        self.quantity(item.value, "framerate", "`fps`")
+
+    def focus(self, item: ast.Focus) -> None:
+        if item.mode is not None:
+            self.word(item.mode, vocab.FOCUS_MODES, "focus", "camera:")
+        if isinstance(item.target, ast.Name):
+            self.resolve(item.target, ("character", "prop"), "`focus on`")
 
     def move(self, move: ast.Move) -> None:
         if not self.word(move.verb, vocab.MOVES, "camera move", "camera:"):
             return
         spec = vocab.MOVES[move.verb.text]
         verb = move.verb.text
+        form = vocab.move_form(verb)
         self.timing(move.timing, f"a `{verb}` move")
         if move.direction is not None:
             if not spec.directions:
-                self.report(make("E101", f"`{verb}` takes no direction", move.direction.span, "not used",
-                                 help=f"write `{verb}` " + ('"subject"' if spec.subject else "") + " [over DURATION]"))
+                self.not_taken(move.direction, f"`{verb}`", f"write `{form}`")
             elif move.direction.text not in spec.directions:
                 self.word(move.direction, spec.directions, f"direction for `{verb}`")
         elif spec.direction_required:
             choices = " or ".join(f"`{verb} {d}`" for d in spec.directions)
-            self.report(make("E101", f"`{verb}` needs a direction", move.verb.span, "which way?", help=f"write {choices}"))
-        if move.amount is not None:
+            self.report(make("E305", f"`{verb}` needs a direction", move.verb.span, "which way?", help=f"write {choices}"))
+        if move.amount is not None and move.amount.kind != "unknown":
             if spec.amount is not None and move.amount.kind == "duration":
                 shown = {"angle": "30deg", "factor": "2x"}.get(spec.amount, "…")
                 self.report(make("E301", f"expected {article(spec.amount)}, found {article('duration')} `{move.amount.text}`",
@@ -424,8 +455,8 @@ class DeclChecker:
                                        f"to say how long it lasts, write `over {move.amount.text}`: "
                                        f"`{verb}{' ' + move.direction.text if move.direction else ''} {shown} over {move.amount.text}`"]))
             elif spec.amount is None:
-                self.report(make("E101", f"`{verb}` takes no amount, found `{move.amount.text}`", move.amount.span, "not used",
-                                 help="give the move a time with `over DURATION` or a range in front"))
+                hint = ["give the move a time with `over DURATION` or a range in front", f"`{verb}` is written `{form}`"]
+                self.not_taken(move.amount, f"`{verb}`", hint)
             else:
                 self.quantity(move.amount, spec.amount, f"`{verb}`", positive=True)
         if move.over is not None:
@@ -434,47 +465,45 @@ class DeclChecker:
             if framing is None:
                 continue
             if not spec.framings:
-                self.report(make("E101", f"`{verb}` takes no `from`/`to` framings", framing.span, "not used",
-                                 help="only `push`, `pull` and `dolly` go from one framing to another"))
+                self.not_taken(framing, f"`{verb}`", ["only `push`, `pull` and `dolly` go from one framing to another",
+                                                      f"`{verb}` is written `{form}`"])
             else:
                 self.word(framing, vocab.FRAMINGS, "framing")
+        for item in move.extra:
+            self.not_taken(item, f"a `{verb}` move", f"`{verb}` is written `{form}`")
         if spec.subject and move.subject is None:
-            self.report(make("E101", f"`{verb}` needs a subject in quotes", move.verb.span, "what to follow?",
+            self.report(make("E305", f"`{verb}` needs a subject in quotes", move.verb.span, "what to follow?",
                              help=f'write e.g. `{verb} "the skater"`'))
 
-    def stmt_Lighting(self, stmt: ast.Lighting) -> None:
+    def lighting(self, stmt: ast.Lighting) -> None:
         self.set_once(stmt.items, "`lighting:`")
-        for item in stmt.items:
-            if isinstance(item, ast.Light):
-                self.word(item.role, vocab.LIGHT_ROLES, "lighting role", "lighting:")
-                self.word(item.direction, vocab.DIRECTIONS, "direction")
-                if item.temperature is not None:
-                    self.quantity(item.temperature, "temperature", "a light")
-            elif isinstance(item, ast.Quality):
-                self.word(item.name, vocab.LIGHT_QUALITIES, "light quality")
+        self.items(stmt.items, LIGHTING_CHECKS, "lighting:")
 
-    def stmt_Layers(self, stmt: ast.Layers) -> None:
-        for item in stmt.items:
-            if isinstance(item, ast.Layer):
-                self.word(item.depth, vocab.LAYER_DEPTHS, "layer", "layers:")
+    def light(self, item: ast.Light) -> None:
+        self.word(item.role, vocab.LIGHT_ROLES, "lighting role", "lighting:")
+        self.word(item.direction, vocab.DIRECTIONS, "direction")
+        if item.temperature is not None:
+            self.quantity(item.temperature, "temperature", "a light")
+        for extra in item.extra:
+            self.not_taken(extra, "a lighting line", 'a light is written `ROLE "what" [from DIRECTION] [TEMPERATURE] [ANCHOR]`')
 
-    def stmt_Beats(self, stmt: ast.Beats) -> None:
-        for item in stmt.items:
-            if isinstance(item, ast.Beat):
-                self.timing(item.timing, "a beat")
-            elif isinstance(item, ast.Line):
-                self.line(item)
-            elif isinstance(item, ast.Pause):
-                self.pause(item)
-            elif isinstance(item, ast.SoundLine):
-                self.timing(item.timing, f"a `{item.kind}` line")
+    def quality(self, item: ast.Quality) -> None:
+        self.word(item.name, vocab.LIGHT_QUALITIES, "light quality")
 
-    def stmt_Dialogue(self, stmt: ast.Dialogue) -> None:
-        for item in stmt.items:
-            if isinstance(item, ast.Line):
-                self.line(item)
-            elif isinstance(item, ast.Pause):
-                self.pause(item)
+    def layers(self, stmt: ast.Layers) -> None:
+        self.items(stmt.items, LAYER_CHECKS, "layers:")
+
+    def layer(self, item: ast.Layer) -> None:
+        self.word(item.depth, vocab.LAYER_DEPTHS, "layer", "layers:")
+
+    def beats(self, stmt: ast.Beats) -> None:
+        self.items(stmt.items, BEAT_CHECKS, "beats:")
+
+    def beat(self, item: ast.Beat) -> None:
+        self.timing(item.timing, "a beat")
+
+    def dialogue(self, stmt: ast.Dialogue) -> None:
+        self.items(stmt.items, DIALOGUE_CHECKS, "dialogue:")
 
     def line(self, line: ast.Line) -> None:
         self.timing(line.timing, "a dialogue line")
@@ -486,34 +515,72 @@ class DeclChecker:
         if pause.duration is not None:
             self.quantity(pause.duration, "duration", "`pause`", positive=True)
 
-    def stmt_Sound(self, stmt: ast.Sound) -> None:
-        for item in stmt.items:
-            if isinstance(item, ast.SoundLine):
-                self.timing(item.timing, f"a `{item.kind}` line")
+    def sound(self, stmt: ast.Sound) -> None:
+        self.items(stmt.items, SOUND_CHECKS, "sound:")
 
-    def stmt_Speed(self, stmt: ast.Speed) -> None:
+    def sound_line(self, item: ast.SoundLine) -> None:
+        self.timing(item.timing, f"a `{item.kind}` line")
+
+    def speed(self, stmt: ast.Speed) -> None:
         self.quantity(stmt.factor, "factor", "`speed`", positive=True)
 
-    def stmt_Overlay(self, stmt: ast.Overlay) -> None:
+    def overlay(self, stmt: ast.Overlay) -> None:
         if stmt.position is not None and stmt.position.text not in vocab.OVERLAY_POSITIONS:
             self.word(stmt.position, vocab.OVERLAY_POSITIONS, "overlay position")
         self.timing(stmt.timing, "an overlay")
+        for extra in stmt.extra:
+            self.not_taken(extra, "an overlay", 'an overlay is written `overlay "text" [POSITION] [RANGE] [in-frame]`')
 
-    def stmt_Loop(self, stmt: ast.Loop) -> None:
+    def loop(self, stmt: ast.Loop) -> None:
         self.word(stmt.mode, vocab.LOOP_MODES, "loop length")
 
-    def stmt_Takes(self, stmt: ast.Takes) -> None:
-        self.integer(stmt.count, "`takes`")
+    def takes(self, stmt: ast.Takes) -> None:
+        if self.integer(stmt.count, "`takes`") and stmt.count.value > 100:
+            self.report(make("E602", f"`takes` must be at most 100, found `{stmt.count.text}`", stmt.count.span,
+                             "too many", help="render a few takes, pick one, and render again if needed"))
 
-    def stmt_Cut(self, stmt: ast.Cut) -> None:
+    def cut(self, stmt: ast.Cut) -> None:
         self.timing(stmt.timing, "a cut")
         self.shot_body(stmt.stmts, "`cut`")
 
-    def stmt_Variant(self, stmt: ast.Variant) -> None:
+    def variant(self, stmt: ast.Variant) -> None:
         self.shot_body(stmt.stmts, f"variant `{stmt.name.text}`")
 
 
-def check_declarations(scopes: Scopes, module: LoadedModule) -> None:
+C = DeclChecker
+DECL_CHECKS = {
+    ast.Import: _nothing,  # resolved by the module loader
+    ast.Budget: C.budget, ast.ModelDecl: C.model_decl, ast.DefaultsDecl: C.defaults_decl,
+    ast.PaletteDecl: C.palette_decl, ast.CharacterDecl: C.character_decl, ast.PropDecl: _nothing,
+    ast.LocationDecl: C.location_decl, ast.StyleDecl: C.style_decl, ast.LensDecl: C.lens_decl,
+    ast.ShotDecl: C.shot_decl, ast.SequenceDecl: C.sequence_decl, ast.RemixDecl: C.remix_decl,
+    ast.ExtendDecl: C.extend_decl,
+}
+STMT_CHECKS = {
+    ast.ModelStmt: C.model_stmt, ast.SizeStmt: C.size_stmt, ast.DurationStmt: C.duration_stmt, ast.Prose: _nothing,
+    ast.Setting: C.setting, ast.Cast: C.cast, ast.Props: C.props, ast.Mood: _nothing, ast.Physics: _nothing,
+    ast.Avoid: _nothing, ast.PaletteRef: C.palette_ref, ast.PaletteBlock: C.palette_block, ast.StyleRef: C.style_ref,
+    ast.StyleText: _nothing, ast.StyleBlock: C.style_block, ast.ReferenceFile: _nothing,  # checked with the model (E50x)
+    ast.ReferenceLastFrame: C.reference_last_frame, ast.Camera: C.camera, ast.Lighting: C.lighting,
+    ast.Layers: C.layers, ast.Beats: C.beats, ast.Dialogue: C.dialogue, ast.Sound: C.sound, ast.Atmosphere: _nothing,
+    ast.Speed: C.speed, ast.Overlay: C.overlay, ast.Cut: C.cut, ast.Loop: C.loop, ast.Takes: C.takes,
+    ast.Variant: C.variant,
+}
+CAMERA_CHECKS = {
+    ast.Framing: C.framing, ast.Angle: C.angle, ast.Lens: C.lens, ast.LensPreset: C.lens_preset,
+    ast.Aperture: C.aperture, ast.Rig: C.rig, ast.Shutter: C.shutter, ast.Fps: C.fps, ast.Filter: _nothing,
+    ast.Body: _nothing, ast.Focus: C.focus, ast.Move: C.move, ast.Prose: _nothing,
+}
+LIGHTING_CHECKS = {ast.Light: C.light, ast.Quality: C.quality, ast.Prose: _nothing}
+LAYER_CHECKS = {ast.Layer: C.layer, ast.Prose: _nothing}
+BEAT_CHECKS = {ast.Beat: C.beat, ast.Line: C.line, ast.Pause: C.pause, ast.SoundLine: C.sound_line, ast.Prose: _nothing}
+DIALOGUE_CHECKS = {ast.Line: C.line, ast.Pause: C.pause, ast.Prose: _nothing}
+SOUND_CHECKS = {ast.SoundLine: C.sound_line, ast.Prose: _nothing}
+del C
+
+
+def check_declarations(scopes: Scopes, module: LoadedModule) -> list[Diagnostic]:
     checker = DeclChecker(scopes, module)
     for decl in module.ast.decls:
         checker.declaration(decl)
+    return checker.diagnostics

@@ -189,8 +189,8 @@ def style_texts(items):
             yield from (line.text for line in item.items)
 
 
-def module_texts(module: ast.Module):
-    for decl in module.decls:
+def module_texts(decls):
+    for decl in decls:
         if isinstance(decl, (ast.ShotDecl, ast.DefaultsDecl)):
             yield from stmt_texts(decl.stmts)
         elif isinstance(decl, (ast.CharacterDecl, ast.LocationDecl)):
@@ -209,14 +209,39 @@ def module_texts(module: ast.Module):
 
 
 class Linter:
-    def __init__(self, analysis) -> None:
+    """The lints of the compiled file's declarations that have no errors: prompt
+    craft matters once a declaration is sound, whatever the others hold."""
+
+    def __init__(self, analysis, errors: list[Diagnostic]) -> None:
         self.analysis = analysis
         self.main = analysis.program.main
         self.source: SourceFile = self.main.source
         self.table = rules()
         self.found: list[Diagnostic] = []
         self.hand_phrases: list[Span] = []  # "close-up of her hands", reported by the text lint
-        self._raw: dict[tuple[int, int], tuple[str, int] | None] = {}
+        self._checked: set[tuple] = set()
+        # Where the errors are, file by file, to tell a sound declaration from a broken one.
+        self._errors: dict[str, list[int]] = {}
+        for d in errors:
+            self._errors.setdefault(d.span.file, []).append(d.span.start)
+        for offsets in self._errors.values():
+            offsets.sort()
+
+    def sound(self, span: Span) -> bool:
+        """No error lies inside this span."""
+        offsets = self._errors.get(span.file)
+        if not offsets:
+            return True
+        index = bisect.bisect_left(offsets, span.start)
+        return index == len(offsets) or offsets[index] >= span.end
+
+    def first_time(self, *key) -> bool:
+        """Whether this statement has not been linted in this context yet (a
+        variant shares its shot's statements)."""
+        if key in self._checked:
+            return False
+        self._checked.add(key)
+        return True
 
     def report(self, code: str, message: str, span: Span, label: str, **extra) -> None:
         extra.setdefault("help", self.table.get(code, {}).get("help", ()))
@@ -225,16 +250,9 @@ class Linter:
     def raw(self, text: ast.Str) -> tuple[str, int] | None:
         """The source characters of a string in the compiled file, and where they start."""
         span = text.span
-        key = (span.start, span.end)
-        if key not in self._raw:
-            if span.file != self.source.path:
-                self._raw[key] = None
-            else:
-                starts = self.source._line_starts
-                begin = starts[span.line - 1] + span.column - 1
-                end = starts[span.end_line - 1] + span.end_column - 1
-                self._raw[key] = (self.source.text[begin:end], begin)
-        return self._raw[key]
+        if span.source is not self.source:
+            return None
+        return span.text, span.start
 
     def hits(self, code: str, text: ast.Str, found: list[re.Pattern], clause_start: bool = False):
         """(start, end, words, body, begin) of each match in a string: the `hit` group
@@ -265,7 +283,8 @@ class Linter:
         return self.source.span(begin + start, begin + end)
 
     def run(self) -> list[Diagnostic]:
-        texts = list({id(t): t for t in module_texts(self.main.ast)}.values())
+        decls = [d for d in self.main.ast.decls if self.sound(d.span)]
+        texts = list({id(t): t for t in module_texts(decls)}.values())
         corpus = _Corpus([(self.raw(t) or ("", 0))[0] for t in texts])
         # Each lint looks closely only at the strings its patterns can match at all.
         for index in corpus.matching(pattern("vague"), pattern("alone")):
@@ -282,13 +301,19 @@ class Linter:
             self.phrases("W112", texts[index], pattern("cut"), "a scene change written in prose: `{}`", "a cut inside one shot",
                          clause_start=pattern("cut_start"))
         for job in self.analysis.jobs:
-            if job.symbol.module is not self.main:
+            if job.symbol.module is not self.main or not self.job_sound(job):
                 continue
             if job.kind == "create":
                 self.shot(job, self.analysis.shots[job.name])
             elif job.kind == "remix":
                 self.remix(job.symbol.decl)
         return self.found
+
+    def job_sound(self, job) -> bool:
+        """The job's declaration, and every statement it inherits, are free of errors."""
+        if not self.sound(job.symbol.decl.span):
+            return False
+        return job.view is None or all(self.sound(s.span) for s in job.view.stmts)
 
     # ---- text lints -------------------------------------------------------------------
     def vague(self, text: ast.Str) -> None:
@@ -386,11 +411,11 @@ class Linter:
             for block in (s for s in stmts if isinstance(s, ast.Beats)):
                 beats = [b for b in block.items if isinstance(b, ast.Beat)]
                 limit = self.table["W107"]["max_beats"]
-                if len(beats) > limit:
+                if len(beats) > limit and self.first_time("W107", id(block)):
                     self.report("W107", f"{len(beats)} beats in {_where(label, cut)}; more than {limit} steps make the model "
                                 "struggle", beats[limit].span, f"beat {limit + 1}")
         duration = view.first(ast.DurationStmt)
-        if shot.duration >= self.table["W108"]["min_ms"] and duration is not None:
+        if shot.duration >= self.table["W108"]["min_ms"] and duration is not None and self.first_time("W108", id(duration)):
             self.report("W108", f"a {seconds(shot.duration)}s clip drifts: long clips follow the prompt less well",
                         duration.duration.span, f"{seconds(shot.duration)}s")
         statements = list(shot.all_stmts())
@@ -402,10 +427,10 @@ class Linter:
             self.report("W111", f"{label} has no `lighting:` block", name_span, "no lighting")
         for cut, window in cut_windows(view.stmts, shot.duration):
             length = window.end - window.start
-            if 1000 <= length < self.table["W113"]["min_cut_ms"]:
+            if 1000 <= length < self.table["W113"]["min_cut_ms"] and self.first_time("W113", id(cut)):
                 self.report("W113", f"a {seconds(length)}s cut: faster than one cut per 2s", cut.timing.span, "rapid cut")
         for stmt in statements:
-            if isinstance(stmt, ast.Overlay) and stmt.in_frame:
+            if isinstance(stmt, ast.Overlay) and stmt.in_frame and self.first_time("W114", id(stmt)):
                 self.in_frame(stmt)
         if not shot.style_items:
             self.report("W116", f"{label} has no style", name_span, "no style")
@@ -433,6 +458,8 @@ class Linter:
             visual = [s for s in stmts if not isinstance(s, (ast.Cut, ast.Variant, ast.Camera, ast.Sound))]
             texts = [t for t in stmt_texts(visual, sound=False)]
             for text in texts:
+                if not self.first_time("W104", id(text), id(framing)):
+                    continue
                 for start, end, word, _, begin in self.hits("W104", text, [pattern("hands")]):
                     span = self.span(begin, start, end)
                     if any(h.start <= span.start and span.end <= h.end for h in self.hand_phrases):
@@ -446,20 +473,20 @@ class Linter:
         for stmts, cut in contexts:
             moves = [i for s in stmts if isinstance(s, ast.Camera) for i in s.items
                      if isinstance(i, ast.Move) and i.verb.text != "hold"]
-            if len(moves) > table["max_moves"]:
+            if len(moves) > table["max_moves"] and self.first_time("W106", id(moves[0])):
                 extra = moves[table["max_moves"]:]
                 names = ", ".join(f"`{m.verb.text}{' ' + m.direction.text if m.direction else ''}`" for m in extra)
                 self.report("W106", f"{len(moves)} camera moves in {_where(label, cut)}", extra[0].span,
                             "one move too many" if len(extra) == 1 else f"{len(extra)} moves too many",
                             help=f"keep {table['max_moves']} moves here and split off {names} into a shot of its own")
-        if len(shot.cast) > table["max_cast"]:
-            extra = shot.cast[table["max_cast"]:]
-            spans = [n.span for s in shot.view.all(ast.Cast) for n in s.names if n.text == extra[0].name]
+        extra = shot.cast[table["max_cast"]:]
+        spans = [n.span for s in shot.view.all(ast.Cast) for n in s.names if extra and n.text == extra[0].name]
+        if extra and self.first_time("W106", spans[0] if spans else shot.view.span):
             self.report("W106", f"{len(shot.cast)} characters in {label}", spans[0] if spans else shot.view.span,
                         "one character too many", help=f"keep {table['max_cast']} characters here; give "
                         + ", ".join(f"`{c.name}`" for c in extra) + " a shot of their own")
         palette = shot.view.first(ast.PaletteRef, ast.PaletteBlock)
-        if len(shot.anchors) > table["max_anchors"] and isinstance(palette, ast.PaletteRef):
+        if len(shot.anchors) > table["max_anchors"] and isinstance(palette, ast.PaletteRef) and self.first_time("W106", id(palette)):
             self.report("W106", f"{len(shot.anchors)} palette anchors in {label}", palette.name.span, "too many colours",
                         help=f"keep the {table['max_anchors']} colours that carry the look; drop "
                         + ", ".join(f"`{a.name.text}`" for a in shot.anchors[table["max_anchors"]:]))
@@ -467,6 +494,8 @@ class Linter:
         stacked = re.compile(rf"(?:{adjective}(?:[ \t]*,[ \t]*|[ \t]+and[ \t]+|[ \t]+)){{{table['max_stacked_adjectives']},}}"
                              + adjective, re.I)
         for text in stmt_texts(shot.view.stmts):
+            if not self.first_time("W106", id(text)):
+                continue
             for start, end, words, _, begin in self.hits("W106", text, [stacked]):
                 count = len(pattern("adjectives").findall(words))
                 self.report("W106", f"{count} adjectives stacked: `{words}`", self.span(begin, start, end),
@@ -524,8 +553,8 @@ def _has_sound(stmt) -> bool:
     return False
 
 
-def lint(analysis) -> list[Diagnostic]:
-    return Linter(analysis).run()
+def lint(analysis, errors: list[Diagnostic]) -> list[Diagnostic]:
+    return Linter(analysis, errors).run()
 
 
 def long_prompts(analysis, prompts: dict[str, str]) -> list[Diagnostic]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from sorascript import vocab
+from sorascript.quantities import money
 from sorascript.syntax import ast
 
 Size = tuple[int, int]
@@ -46,14 +47,6 @@ class ModelProfile:
         return None
 
 
-def size_text(size: Size) -> str:
-    return f"{size[0]}x{size[1]}"
-
-
-def money(quantity: ast.Quantity) -> Decimal:
-    return Decimal(quantity.text.lstrip("$"))
-
-
 def profile(decl: ast.ModelDecl) -> ModelProfile:
     api_model = decl.name.text
     sizes: list[Size] | None = None
@@ -71,7 +64,7 @@ def profile(decl: ast.ModelDecl) -> ModelProfile:
             durations = (durations or []) + [q.value for q in item.values if q.kind == "duration"]
         elif isinstance(item, ast.ModelPrice) and item.amount.kind == "money":
             band_sizes = frozenset(q.value for q in item.sizes if q.kind == "size") if item.sizes else None
-            prices.append(PriceBand(money(item.amount), band_sizes, item.span))
+            prices.append(PriceBand(money(item.amount.text), band_sizes, item.span))
         elif isinstance(item, ast.ModelFlag):
             value = vocab.YES_NO.get(item.value.text, True)
             if item.flag == "audio":

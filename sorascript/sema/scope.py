@@ -50,11 +50,16 @@ class Symbol:
 
 
 class Scopes:
+    """What each module sees. `declarations` are the diagnostics of declaring
+    (duplicates); resolving a name returns its diagnostic, for the pass that
+    asked to report."""
+
     def __init__(self, program: Program) -> None:
         self.program = program
-        self.diagnostics: list[Diagnostic] = []
+        self.declarations: list[Diagnostic] = []
         self.own: dict[str, dict[str, Symbol]] = {}
         self._by_file = {m.source.path: m for m in program.modules.values()}
+        self._visible: dict[str, dict[str, Symbol]] = {}
         for module in program.modules.values():
             self.own[module.key] = self._declare(module)
 
@@ -66,7 +71,7 @@ class Scopes:
                 first = singles.setdefault(type(decl), decl)
                 if first is not decl:
                     what = "`defaults:`" if isinstance(decl, ast.DefaultsDecl) else "`budget`"
-                    self.diagnostics.append(make(
+                    self.declarations.append(make(
                         "E203", f"a second {what} in this file", decl.span, "declared again here",
                         secondary=[Label(first.span, "first declared here")],
                         help=f"a file has one {what}; merge them",
@@ -78,7 +83,7 @@ class Scopes:
             symbol = Symbol(name, decl.KEYWORD, decl, module)
             if name in table:
                 first = table[name]
-                self.diagnostics.append(make(
+                self.declarations.append(make(
                     "E203", f"`{name}` is declared twice in this file", decl.name.span, f"{KIND_WORDS[symbol.kind]} named `{name}` again",
                     secondary=[Label(first.span, f"first declared here as {KIND_WORDS[first.kind]}")],
                     help="rename one of them; every top-level name in a file is unique, whatever its kind",
@@ -107,28 +112,37 @@ class Scopes:
         return found
 
     def visible(self, module: LoadedModule) -> dict[str, Symbol]:
-        names: dict[str, Symbol] = {}
-        for _, key in module.imports:
-            names.update(self.own[key])
-        names.update(self.own[module.key])
+        """Every name a module sees (built once per module: hints ask often)."""
+        names = self._visible.get(module.key)
+        if names is None:
+            names = {}
+            for _, key in module.imports:
+                names.update(self.own[key])
+            names.update(self.own[module.key])
+            self._visible[module.key] = names
         return names
 
-    def resolve(self, module: LoadedModule, name: ast.Name, kinds: tuple[str, ...], role: str) -> Symbol | None:
-        """The declaration `name` refers to, of one of `kinds`; else a diagnostic and None.
+    def find(self, module: LoadedModule, name: ast.Name | str, kinds: tuple[str, ...]) -> Symbol | None:
+        """The one declaration of one of `kinds` a name refers to, or None; reports
+        nothing (the checks report what is wrong with a name, once)."""
+        found = self.lookup(module, name.text if isinstance(name, ast.Name) else name)
+        return found[0] if len(found) == 1 and found[0].kind in kinds else None
+
+    def resolve(self, module: LoadedModule, name: ast.Name, kinds: tuple[str, ...], role: str
+                ) -> tuple[Symbol | None, Diagnostic | None]:
+        """The declaration `name` refers to, of one of `kinds`, or why not.
 
         `role` says what asked, for messages: "`palette`", "the cast".
         """
         found = self.lookup(module, name.text)
         if not found:
-            self.diagnostics.append(self._unknown(module, name, kinds, role))
-            return None
+            return None, self._unknown(module, name, kinds, role)
         if len(found) > 1:
-            self.diagnostics.append(make(
+            return None, (make(
                 "E207", f"`{name.text}` is ambiguous: {len(found)} imports declare it", name.span, "which one?",
                 secondary=[Label(s.span, f"{KIND_WORDS[s.kind]} in {s.module.source.path}") for s in found],
                 help="declare it in this file to choose (your own declarations shadow imported ones), or import only one module",
             ))
-            return None
         symbol = found[0]
         if symbol.kind not in kinds:
             hint = self._hints(module, name.text, kinds, listing=False)
@@ -138,14 +152,13 @@ class Scopes:
                     hint.append(f"{describe_kinds(kinds)} here is one of: " + ", ".join(f"`{c}`" for c in candidates))
                 if kinds in _WRITE_IT_OUT:
                     hint.append(_WRITE_IT_OUT[kinds])
-            self.diagnostics.append(make(
+            return None, make(
                 "E202", f"`{name.text}` is {KIND_WORDS[symbol.kind]}, but {role} needs {describe_kinds(kinds)}",
                 name.span, f"{KIND_WORDS[symbol.kind]}, not {describe_kinds(kinds)}",
                 secondary=[Label(symbol.span, f"declared here as {KIND_WORDS[symbol.kind]}")],
                 help=hint,
-            ))
-            return None
-        return symbol
+            )
+        return symbol, None
 
     def _suggest(self, module: LoadedModule, text: str, kinds: tuple[str, ...]) -> str | None:
         visible = self.visible(module)

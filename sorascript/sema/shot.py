@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sorascript.diagnostics import Label, make
+from sorascript.diagnostics import Diagnostic, Label, make
 from sorascript.sema.models import ModelProfile, Size, profile
 from sorascript.sema.scope import KIND_WORDS, Scopes, Symbol
 from sorascript.sema.timing import clip_duration
@@ -60,35 +60,32 @@ class ShotResolver:
             self._profiles[key] = profile(symbol.decl)
         return self._profiles[key]
 
-    def model_of(self, view: ShotView) -> tuple[Symbol | None, Span]:
+    def model_of(self, view: ShotView) -> tuple[Symbol | None, Diagnostic | None]:
+        """The shot's model; a shot that names none renders on the default
+        `sora-2`, and says so when that name is not a model here."""
         stmt = view.first(ast.ModelStmt)
-        if stmt is not None:
-            module = self.scopes.module_of(stmt.model, view.module)
-            return self.scopes.resolve(module, stmt.model, ("model",), "`model`"), stmt.model.span
+        if stmt is not None:  # a wrong name was reported where it is written
+            return self.scopes.find(self.scopes.module_of(stmt.model, view.module), stmt.model, ("model",)), None
         found = self.scopes.lookup(view.module, DEFAULT_MODEL)
         if len(found) == 1 and found[0].kind == "model":
-            return found[0], view.span
+            return found[0], None
         if len(found) > 1:
-            self.scopes.diagnostics.append(make(
+            return None, make(
                 "E207", f"the default model `{DEFAULT_MODEL}` is ambiguous: {len(found)} imports declare it", view.span,
                 f"this shot names no model, so it renders on `{DEFAULT_MODEL}`",
                 secondary=[Label(s.span, f"{KIND_WORDS[s.kind]} in {s.module.source.path}") for s in found],
                 help="name the model with `model NAME`, or declare `sora-2` in this file to choose "
-                "(your own declarations shadow imported ones)"))
-            return None, view.span
+                "(your own declarations shadow imported ones)")
         message = (f"the default model `{DEFAULT_MODEL}` is {KIND_WORDS[found[0].kind]} here, not a model" if found
                    else f"the default model `{DEFAULT_MODEL}` is not in scope")
-        self.scopes.diagnostics.append(make("E201", message, view.span, "this shot names no model",
-                                            help="name one with `model NAME`"))
-        return None, view.span
+        return None, make("E201", message, view.span, "this shot names no model", help="name one with `model NAME`")
 
     def find(self, view: ShotView, name: ast.Name, kind: str) -> Symbol | None:
         """What a name in the shot refers to, as the file that wrote it sees it (errors are reported by the checks)."""
-        found = self.scopes.lookup(self.scopes.module_of(name, view.module), name.text)
-        return found[0] if len(found) == 1 and found[0].kind == kind else None
+        return self.scopes.find(self.scopes.module_of(name, view.module), name, (kind,))
 
-    def resolve(self, view: ShotView) -> ResolvedShot:
-        model_symbol, _ = self.model_of(view)
+    def resolve(self, view: ShotView) -> tuple[ResolvedShot, Diagnostic | None]:
+        model_symbol, problem = self.model_of(view)
         model = self.profile(model_symbol) if model_symbol is not None else None
         size_stmt = view.first(ast.SizeStmt)
         size = size_stmt.size.value if size_stmt is not None and size_stmt.size.kind == "size" else DEFAULT_SIZE
@@ -138,4 +135,4 @@ class ShotResolver:
         setting = view.first(ast.Setting)
         if setting is not None and setting.location is not None:
             shot.location = self.find(view, setting.location, "location")
-        return shot
+        return shot, problem

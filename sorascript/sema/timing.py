@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from sorascript import vocab
 from sorascript.diagnostics import Diagnostic, Label, make
+from sorascript.quantities import plural, seconds
+from sorascript.quantities import time_range as span_text
 from sorascript.syntax import ast
 
 DEFAULT_DURATION_MS = 4000  # the Videos API's default `seconds`
@@ -35,22 +37,6 @@ def ms(q: ast.Quantity | None) -> int | None:
     if q.kind == "integer" and q.value == 0:
         return 0
     return None
-
-
-def seconds(value: int) -> str:
-    """Milliseconds as seconds for people: 2400 -> "2.4", 2000 -> "2"."""
-    whole, rest = divmod(value, 1000)
-    if rest == 0:
-        return str(whole)
-    return f"{value / 1000:.3f}".rstrip("0").rstrip(".")
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" + ("" if count == 1 else "s")
-
-
-def span_text(start: int, end: int) -> str:
-    return f"{seconds(start)}-{seconds(end)}s"
 
 
 def words(text: str) -> int:
@@ -123,42 +109,62 @@ def cut_windows(stmts, duration: int) -> list[tuple[ast.Cut, Window]]:
 
 
 class TimeChecker:
-    def __init__(self, stmts, duration: int, diagnostics: list[Diagnostic]) -> None:
-        self.stmts = stmts
-        self.duration = duration
-        self.diagnostics = diagnostics
+    """The time checks of every create job, one pass. A block is checked once
+    per clip length and window it is rendered in: a block that shots inherit
+    (from `defaults:`, a `from` base, a variant's shot) is checked again only
+    where its context differs."""
+
+    def __init__(self) -> None:
+        self.diagnostics: list[Diagnostic] = []
+        self._checked: set[tuple] = set()
+        self.duration = 0
 
     def report(self, diagnostic: Diagnostic) -> None:
         self.diagnostics.append(diagnostic)
 
-    def run(self) -> None:
-        clip = Window(0, self.duration)
-        self.context(self.stmts, clip)
+    def first_time(self, *key) -> bool:
+        """Whether this block has not been checked in this context yet."""
+        if key in self._checked:
+            return False
+        self._checked.add(key)
+        return True
+
+    def check(self, stmts, duration: int) -> None:
+        self.duration = duration
+        clip = Window(0, duration)
+        self.context(stmts, clip)
         previous: tuple[ast.Cut, int, int] | None = None
-        for stmt in self.stmts:
+        for stmt in stmts:
             if not isinstance(stmt, ast.Cut):
                 continue
+            checked = not self.first_time(id(stmt), duration)
             if isinstance(stmt.timing, ast.TimePoint):
-                at = ms(stmt.timing.at)
-                example = f"`cut {seconds(at)}s..{seconds(min(at + 2000, self.duration) if at < self.duration else at + 2000)}s:`" \
-                    if at is not None else "`cut 0s..2s:`"
-                self.report(make("E415", "a cut takes a range, such as `cut 0s..2s:`", stmt.timing.span, "a point, not a range",
-                                 help=f"a cut is one camera setup from one time to another: write e.g. {example}"))
+                if not checked:
+                    at = ms(stmt.timing.at)
+                    end = min(at + 2000, duration) if at is not None and at < duration else (at or 0) + 2000
+                    example = f"`cut {seconds(at)}s..{seconds(end)}s:`" if at is not None else "`cut 0s..2s:`"
+                    self.report(make("E415", "a cut takes a range, such as `cut 0s..2s:`", stmt.timing.span,
+                                     "a point, not a range",
+                                     help=f"a cut is one camera setup from one time to another: write e.g. {example}"))
                 continue
             bounds = range_ms(stmt.timing)
             if bounds is None:
                 continue
             start, end = bounds
-            if not self.ordered(stmt.timing, start, end, "this cut"):
+            if end <= start:
+                if not checked:
+                    self.ordered(stmt.timing, start, end, "this cut")
                 continue
-            if start < 0 or end > self.duration:
-                self.report(make("E401", f"this cut ({span_text(start, end)}) runs past the {seconds(self.duration)}s clip",
+            if checked:
+                pass
+            elif start < 0 or end > duration:
+                self.report(make("E401", f"this cut ({span_text(start, end)}) runs past the {seconds(duration)}s clip",
                                  stmt.timing.span, "outside the clip",
-                                 help=f"cuts divide one clip: keep every cut inside `0s..{seconds(self.duration)}s`, or lengthen the shot"))
+                                 help=f"cuts divide one clip: keep every cut inside `0s..{seconds(duration)}s`, or lengthen the shot"))
             elif end - start < MIN_CUT_MS:
                 self.report(make("E403", f"this cut lasts {seconds(end - start)}s; a cut needs at least 1s", stmt.timing.span,
                                  "too short to read", help="merge it with a neighbour, or give it a second or more"))
-            if previous is not None and start < previous[2]:
+            if previous is not None and start < previous[2] and self.first_time(id(previous[0]), id(stmt)):
                 what = "starts before the previous cut ends" if start >= previous[1] else "comes before the previous cut"
                 self.report(make("E402", f"this cut ({span_text(start, end)}) {what} ({span_text(previous[1], previous[2])})",
                                  stmt.timing.span, "overlaps or goes back in time",
@@ -170,6 +176,8 @@ class TimeChecker:
     # ---- one shot or one cut ----------------------------------------------------------
     def context(self, stmts, window: Window) -> None:
         for stmt in stmts:
+            if not self.first_time(id(stmt), window.start, window.end, self.duration):
+                continue
             if isinstance(stmt, ast.Camera):
                 self.moves(stmt.items, window)
             elif isinstance(stmt, ast.Beats):
@@ -226,11 +234,13 @@ class TimeChecker:
     def moves(self, items, window: Window) -> None:
         timed = resolve_moves(items, window)
         valid: list[TimedMove] = []
+        previous: TimedMove | None = None
         for entry in timed:
             move = entry.move
             over = ms(move.over)
             span = move.timing.span if move.timing is not None else move.span
             verb = move.verb.text
+            follows, previous = previous, entry
             if isinstance(move.timing, ast.TimeRange):
                 bounds = range_ms(move.timing)
                 if bounds is None or not self.ordered(move.timing, *bounds, f"this `{verb}`"):
@@ -247,26 +257,77 @@ class TimeChecker:
                                  f"{'cut' if window.cut else 'clip'} ends, and has no time left", move.span, "no time left",
                                  help="the move before it runs to the end; give that one `over DURATION`, or time this one"))
                 continue
+            if move.timing is None and follows is not None and entry.end > min(window.end, self.duration):
+                self.overrun(entry, follows, window)
+                continue
             if not self.inside(span, entry.start, entry.end, window, f"`{verb}`"):
                 continue
             valid.append(entry)
-        for index, entry in enumerate(valid):
-            for earlier in valid[:index]:
-                if self.conflict(earlier, entry):
-                    break
+        for later, earlier in self.conflicts(valid):
+            self.report_conflict(earlier, later)
+        for entry in valid:
             self.speed(entry)
 
-    def conflict(self, earlier: TimedMove, later: TimedMove) -> bool:
-        a = vocab.MOVES.get(earlier.move.verb.text)
-        b = vocab.MOVES.get(later.move.verb.text)
-        if a is None or b is None:
-            return False
-        if not (earlier.start < later.end and later.start < earlier.end):
-            return False
-        if a.axis is not None and b.axis is not None and a.axis != b.axis:
-            return False
+    def overrun(self, entry: TimedMove, follows: TimedMove, window: Window) -> None:
+        """An untimed move runs on from the move before it, and past its clip or cut."""
+        verb = entry.move.verb.text
+        end = min(window.end, self.duration)
+        where = "cut" if window.cut else "clip"
+        length = entry.end - entry.start
+        words = " ".join(t for t in (verb, entry.move.direction.text if entry.move.direction else "") if t)
+        hint = []
+        if length <= end - window.start:
+            hint.append(f"to run it alongside the move before it, give it a range: `{seconds(window.start)}s..{seconds(window.start + length)}s {words}`")
+        if end > entry.start:
+            hint.append(f"to follow the move before it, fit it in what is left: `over {seconds(end - entry.start)}s`")
+        self.report(make(
+            "E404", f"this `{verb}` starts at {seconds(entry.start)}s, where the `{follows.move.verb.text}` before it ends, "
+            f"and runs to {seconds(entry.end)}s, past the {seconds(end)}s {where}",
+            entry.move.span, f"starts at {seconds(entry.start)}s", secondary=[Label(follows.move.span, f"ends at {seconds(follows.end)}s")],
+            help=hint or [f"an untimed move starts where the move before it ends; give it a range inside `{seconds(window.start)}s..{seconds(end)}s`"],
+        ))
+
+    @staticmethod
+    def conflicts(moves: list[TimedMove]) -> list[tuple[TimedMove, TimedMove]]:
+        """(later, earlier) pairs of moves that overlap on one axis, or with a
+        hold, each later move once: sorted sweeps, not every pair."""
+        order = {id(m): i for i, m in enumerate(moves)}
+        found: dict[int, tuple[TimedMove, TimedMove]] = {}
+
+        def note(a: TimedMove, b: TimedMove) -> None:
+            later, earlier = (a, b) if order[id(a)] > order[id(b)] else (b, a)
+            if id(later) not in found or order[id(earlier)] < order[id(found[id(later)][1])]:
+                found[id(later)] = (later, earlier)
+
+        axes: dict[str, list[TimedMove]] = {}
+        for m in moves:
+            spec = vocab.MOVES.get(m.move.verb.text)
+            if spec is not None and spec.axis is not None:
+                axes.setdefault(spec.axis, []).append(m)
+        for group in axes.values():
+            widest = None
+            for m in sorted(group, key=lambda m: (m.start, order[id(m)])):
+                if widest is not None and m.start < widest.end:
+                    note(m, widest)
+                if widest is None or m.end > widest.end:
+                    widest = m
+        widest_any = widest_hold = None
+        for m in sorted(moves, key=lambda m: (m.start, order[id(m)])):
+            is_hold = (vocab.MOVES.get(m.move.verb.text) or vocab.MOVES["hold"]).axis is None
+            if is_hold and widest_any is not None and m.start < widest_any.end:
+                note(m, widest_any)
+            elif not is_hold and widest_hold is not None and m.start < widest_hold.end:
+                note(m, widest_hold)
+            if widest_any is None or m.end > widest_any.end:
+                widest_any = m
+            if is_hold and (widest_hold is None or m.end > widest_hold.end):
+                widest_hold = m
+        return sorted(found.values(), key=lambda pair: order[id(pair[0])])
+
+    def report_conflict(self, earlier: TimedMove, later: TimedMove) -> None:
+        a = vocab.MOVES[earlier.move.verb.text]
         first, second = earlier.move.verb.text, later.move.verb.text
-        if a.axis is None or b.axis is None:
+        if a.axis is None or vocab.MOVES[second].axis is None:
             hint = "a hold keeps the camera still, so nothing moves during it: end the hold before the move starts, or drop it"
         else:
             hint = (f"both move the camera on the {_AXIS_WORDS.get(a.axis, a.axis)} axis: give them times that follow each other, "
@@ -275,7 +336,6 @@ class TimeChecker:
             "E408", f"`{second}` ({span_text(later.start, later.end)}) overlaps `{first}` ({span_text(earlier.start, earlier.end)})",
             later.move.span, "overlapping move", secondary=[Label(earlier.move.span, "this move")], help=hint,
         ))
-        return True
 
     def speed(self, entry: TimedMove) -> None:
         amount = entry.move.amount
@@ -354,6 +414,7 @@ class TimeChecker:
         cursor = window.start
         first_start = None
         spoken = 0
+        said: tuple[ast.Line, int, int] | None = None  # the last line, and when it is spoken
         for item in items:
             if isinstance(item, ast.Pause):
                 length = ms(item.duration) if item.duration is not None else DEFAULT_PAUSE_MS
@@ -368,6 +429,8 @@ class TimeChecker:
                     if first_start is not None and start < cursor:
                         spoken -= min(cursor - start, spoken)  # it starts before the pause (or line) above ends
                 need = speaking_ms(item.text.value)
+                if said is not None and said[1] <= start < said[2]:
+                    self.overlapping_lines(item, start, said)
                 if first_start is None:
                     first_start = start
                 if start + need > window.end:
@@ -382,6 +445,7 @@ class TimeChecker:
                     return
                 spoken += need
                 cursor = start + need
+                said = (item, start, start + need)
         if first_start is None:
             return
         available = window.end - first_start
@@ -392,6 +456,17 @@ class TimeChecker:
                 help=f"speech fills more than {CROWDED:.0%} of its time, and lip-sync suffers when it does: "
                 "cut words, or give the shot more time",
             ))
+
+    def overlapping_lines(self, line: ast.Line, start: int, said: tuple[ast.Line, int, int]) -> None:
+        before, before_start, before_end = said
+        speaker = before.speaker.text
+        self.report(make(
+            "E417", f"this line at {seconds(start)}s starts while `{speaker}`'s line before it is still being spoken "
+            f"({span_text(before_start, before_end)})", line.timing.span, "starts too early",
+            secondary=[Label(before.text.span, f"{plural(words(before.text.value), 'word')}: spoken until about {seconds(before_end)}s")],
+            help=[f"start it when the line before it ends: `at {seconds(before_end)}s {line.speaker.text}: …`",
+                  "or shorten the line before it (about 2.5 words a second)"],
+        ))
 
     def point_for_range(self, timing: ast.TimePoint, what: str, why: str, length: int) -> None:
         """E415: `at T` where a range belongs; the help suggests a range starting at T."""
@@ -413,6 +488,4 @@ class TimeChecker:
 
 def _header(block):
     """The span of a block's header word (`dialogue`), not its whole body."""
-    span = block.span
-    return type(span)(span.file, span.start, span.start + len(type(block).__name__), span.line, span.column,
-                      span.line, span.column + len(type(block).__name__))
+    return block.span.head(len(block.KIND))

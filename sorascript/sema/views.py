@@ -58,48 +58,68 @@ class Job:
 
 
 class Views:
+    """Each shot's effective statements, worked out once per shot. A `from`
+    chain is walked iteratively, so a chain of any length is fine."""
+
     def __init__(self, scopes: Scopes) -> None:
         self.scopes = scopes
+        self.diagnostics: list = []  # `from` cycles
         self._effective: dict[int, tuple] = {}
-        self._visiting: list[Symbol] = []
-
-    @property
-    def diagnostics(self):
-        return self.scopes.diagnostics
+        self._defaults: dict[str, tuple] = {}
 
     def defaults(self, module) -> tuple:
-        for decl in module.ast.decls:
-            if isinstance(decl, ast.DefaultsDecl):
-                return tuple(s for s in decl.stmts if not isinstance(s, ast.Variant))
-        return ()
+        found = self._defaults.get(module.key)
+        if found is None:
+            found = ()
+            for decl in module.ast.decls:
+                if isinstance(decl, ast.DefaultsDecl):
+                    found = tuple(s for s in decl.stmts if not isinstance(s, ast.Variant))
+                    break
+            self._defaults[module.key] = found
+        return found
+
+    def base_of(self, symbol: Symbol) -> Symbol | None:
+        decl: ast.ShotDecl = symbol.decl
+        if decl.base is None:
+            return None
+        return self.scopes.find(symbol.module, decl.base, ("shot",))
 
     def effective(self, symbol: Symbol) -> tuple:
         """The statements of a shot (variants excluded), after defaults and `from`."""
-        key = id(symbol.decl)
-        if key in self._effective:
-            return self._effective[key]
-        decl: ast.ShotDecl = symbol.decl
-        own = tuple(s for s in decl.stmts if not isinstance(s, ast.Variant))
-        inherited = self.defaults(symbol.module)
-        if decl.base is not None:
-            base = self.scopes.resolve(symbol.module, decl.base, ("shot",), "`from`")
-            if base is not None and any(v.decl is base.decl for v in self._visiting + [symbol]):
-                self._report_from_cycle(symbol, base)
-            elif base is not None:
-                self._visiting.append(symbol)
-                inherited = override(inherited, self.effective(base))
-                self._visiting.pop()
-        result = override(inherited, own)
-        self._effective[key] = result
-        return result
+        chain: list[Symbol] = []
+        current: Symbol | None = symbol
+        on_chain: set[int] = set()
+        while current is not None and id(current.decl) not in self._effective:
+            if id(current.decl) in on_chain:  # a cycle: its last `from` is cut
+                self._report_from_cycle(chain, current)
+                self._effective[id(chain[-1].decl)] = self._own(chain[-1], self.defaults(chain[-1].module))
+                break
+            on_chain.add(id(current.decl))
+            chain.append(current)
+            current = self.base_of(current)
+        for member in reversed(chain):
+            if id(member.decl) in self._effective:
+                continue
+            base = self.base_of(member)
+            inherited = self.defaults(member.module)
+            if base is not None and id(base.decl) in self._effective:
+                inherited = override(inherited, self._effective[id(base.decl)])
+            self._effective[id(member.decl)] = self._own(member, inherited)
+        return self._effective[id(symbol.decl)]
 
-    def _report_from_cycle(self, symbol: Symbol, base: Symbol) -> None:
-        chain = [s for s in self._visiting + [symbol]]
-        start = next(i for i, s in enumerate(chain) if s.decl is base.decl)
-        names = [s.name for s in chain[start:]] + [base.name]
+    @staticmethod
+    def _own(symbol: Symbol, inherited: tuple) -> tuple:
+        own = tuple(s for s in symbol.decl.stmts if not isinstance(s, ast.Variant))
+        return override(inherited, own)
+
+    def _report_from_cycle(self, chain: list[Symbol], closing: Symbol) -> None:
+        start = next(i for i, s in enumerate(chain) if s.decl is closing.decl)
+        members = chain[start:]
+        last = members[-1]
+        names = [s.name for s in members] + [closing.name]
         self.diagnostics.append(make(
-            "E208", "`from` cycle: " + " from ".join(names), symbol.decl.base.span, "this `from` closes the cycle",
-            secondary=[Label(s.decl.base.span, f"`{s.name}` starts from `{s.decl.base.text}`") for s in chain[start:-1]],
+            "E208", "`from` cycle: " + " from ".join(names), last.decl.base.span, "this `from` closes the cycle",
+            secondary=[Label(s.decl.base.span, f"`{s.name}` starts from `{s.decl.base.text}`") for s in members[:-1]],
             help="a shot cannot start from itself, even through other shots; cut the chain at one `from`",
         ))
 
@@ -114,7 +134,7 @@ class Views:
         ]
 
 
-def build_jobs(views: Views, main) -> list[Job]:
+def build_jobs(views: Views, main) -> tuple[list[Job], list]:
     """Every job of the compiled file, sources before the jobs that wait on them.
 
     The main file's shots, variants, remixes and extensions are jobs; a shot
@@ -139,7 +159,7 @@ def build_jobs(views: Views, main) -> list[Job]:
         for job in _jobs_of(views, symbol):
             jobs.setdefault(job.name, job)
             queue.extend(_dependencies(views, job))
-    return _sources_first(list(jobs.values()), jobs)
+    return _sources_first(list(jobs.values()), jobs), views.diagnostics
 
 
 def _jobs_of(views: Views, symbol: Symbol) -> list[Job]:
@@ -151,13 +171,13 @@ def _jobs_of(views: Views, symbol: Symbol) -> list[Job]:
             reference = view.first(ast.ReferenceLastFrame)
             if reference is not None:
                 module = views.scopes.module_of(reference.shot, symbol.module)
-                target = views.scopes.resolve(module, reference.shot, JOB_KINDS, "`reference last frame of`")
+                target = views.scopes.find(module, reference.shot, JOB_KINDS)
                 if target is not None:
                     job.reference_frame_of = target.name
                     job.after.append(target.name)
             out.append(job)
         return out
-    source = views.scopes.resolve(symbol.module, decl.source, JOB_KINDS, f"`{symbol.kind}`")
+    source = views.scopes.find(symbol.module, decl.source, JOB_KINDS)
     job = Job(symbol.name, symbol.kind, symbol, source=source.name if source else None)
     if source is not None:
         job.after.append(source.name)

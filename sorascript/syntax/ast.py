@@ -422,10 +422,13 @@ class Quality(Node):
     span: Span = _span()
 
 
+LightingItem = Union[Light, Quality, Prose]
+
+
 @node
 class Lighting(Node):
     KIND: ClassVar[str] = "lighting"
-    items: tuple[Light | Quality | Prose, ...]
+    items: tuple[LightingItem, ...]
     span: Span = _span()
 
 
@@ -437,10 +440,13 @@ class Layer(Node):
     span: Span = _span()
 
 
+LayerItem = Union[Layer, Prose]
+
+
 @node
 class Layers(Node):
     KIND: ClassVar[str] = "layers"
-    items: tuple[Layer | Prose, ...]
+    items: tuple[LayerItem, ...]
     span: Span = _span()
 
 
@@ -483,24 +489,29 @@ class SoundLine(Node):
     span: Span = _span()
 
 
+BeatItem = Union[Beat, Line, Pause, SoundLine, Prose]
+DialogueItem = Union[Line, Pause, Prose]
+SoundItem = Union[SoundLine, Prose]
+
+
 @node
 class Beats(Node):
     KIND: ClassVar[str] = "beats"
-    items: tuple[Beat | Line | Pause | SoundLine | Prose, ...]
+    items: tuple[BeatItem, ...]
     span: Span = _span()
 
 
 @node
 class Dialogue(Node):
     KIND: ClassVar[str] = "dialogue"
-    items: tuple[Line | Pause | Prose, ...]
+    items: tuple[DialogueItem, ...]
     span: Span = _span()
 
 
 @node
 class Sound(Node):
     KIND: ClassVar[str] = "sound"
-    items: tuple[SoundLine | Prose, ...]
+    items: tuple[SoundItem, ...]
     span: Span = _span()
 
 
@@ -562,7 +573,7 @@ Stmt = Union[
     Camera, Lighting, Layers, Beats, Dialogue, Sound, Atmosphere, Speed, Overlay, Cut, Loop, Takes, Variant,
 ]
 
-# Statements that set one value: at most once per block (LANGUAGE.md section 4).
+# Statements that set one value: at most once per block (docs/language.md, "Statements").
 SET_ONCE_KINDS = frozenset(
     "model size duration setting palette style reference framing angle lens aperture rig shutter fps focus "
     "speed loop takes mood camera lighting layers beats dialogue sound blend grade film".split()

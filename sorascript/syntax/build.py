@@ -1,53 +1,29 @@
 """Lark callbacks that build the AST while the LALR parser runs.
 
 Lark applies these rule by rule during parsing (no parse tree is built), with
-every token kept, so spans cover keywords too. Nothing here decides what a
-program means beyond the shape of a line: which argument of a move is its
-direction, which of a lighting line its anchor.
+every token kept, so spans cover keywords too. Most rules have one of a few
+shapes (a keyword and a text, a keyword and a quantity, a header and its
+items…): those are rows of `ROWS`, built by one function per shape. The rest
+are methods. Nothing here decides what a program means beyond the shape of a
+line: which argument of a move is its direction, which of a light its anchor.
 """
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from decimal import Decimal, InvalidOperation
 
 from lark import Token, Transformer
 
-from sorascript import vocab
+from sorascript import quantities, vocab
 from sorascript.diagnostics import Diagnostic, make
 from sorascript.source import SourceFile, Span
 from sorascript.syntax import ast
-from sorascript.suggest import closest
 
 _STRUCTURAL = frozenset({"_NL", "_INDENT", "_DEDENT", "COLON", "COMMA", "LPAR", "RPAR", "SLASH", "DOTDOT"})
-
-# unit suffix -> (quantity kind, factor to the stored value)
-UNITS: dict[str, tuple[str, int]] = {
-    "s": ("duration", 1000),
-    "ms": ("duration", 1),
-    "deg": ("angle", 1),
-    "\u00b0": ("angle", 1),
-    "mm": ("focal", 1),
-    "K": ("temperature", 1),
-    "%": ("percent", 1),
-    "fps": ("framerate", 1),
-    "x": ("factor", 1),
-}
-# Misspelt units people write, and what they meant.
-UNIT_SLIPS = {
-    "sec": "s", "secs": "s", "second": "s", "seconds": "s", "S": "s",
-    "msec": "ms", "msecs": "ms", "millis": "ms",
-    "degree": "deg", "degrees": "deg", "degs": "deg",
-    "k": "K", "kelvin": "K",
-    "FPS": "fps", "f": "fps",
-    "MM": "mm", "mms": "mm",
-    "X": "x", "times": "x",
-    "percent": "%", "pct": "%",
-}
-_NUMBER_UNIT = re.compile(r"(-?\d+(?:\.\d+)?)(.*)", re.S)
 _ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t"}
 _ESCAPE = re.compile(r"\\(.)", re.S)
+# C0 and C1 control characters (and DEL) other than tab: never allowed raw in a string.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 class ParseContext:
@@ -55,28 +31,24 @@ class ParseContext:
 
     def __init__(self) -> None:
         self.source: SourceFile | None = None
-        self.diagnostics: list[tuple[int, Diagnostic]] = []  # (character offset, diagnostic)
+        self.diagnostics: list[Diagnostic] = []
         self.comments: list[ast.Comment] = []
+        self.unit_problems: dict[int, int] = {}  # token offset -> index of its E105 in diagnostics
 
     def reset(self, source: SourceFile) -> None:
         self.source = source
         self.diagnostics = []
         self.comments = []
+        self.unit_problems = {}
 
-    def span(self, start: int, end: int, line: int, column: int, end_line: int, end_column: int) -> Span:
-        source = self.source
-        return Span(source.path, source.byte_offset(start), source.byte_offset(end), line, column, end_line, end_column)
+    def span(self, start: int, end: int) -> Span:
+        return Span(self.source, start, end)
 
     def token_span(self, token: Token) -> Span:
-        source = self.source
-        if source._ascii:  # byte offsets are character offsets (the common case, and the hot path)
-            return Span(source.path, token.start_pos, token.end_pos, token.line, token.column, token.end_line, token.end_column)
-        return self.span(token.start_pos, token.end_pos, token.line, token.column, token.end_line, token.end_column)
+        return Span(self.source, token.start_pos, token.end_pos)
 
     def report(self, diagnostic: Diagnostic) -> None:
-        span = diagnostic.span
-        char_offset = self.source._line_starts[span.line - 1] + span.column - 1
-        self.diagnostics.append((char_offset, diagnostic))
+        self.diagnostics.append(diagnostic)
 
 
 def _parts(children: list) -> list:
@@ -97,31 +69,38 @@ class Builder(Transformer):
             if isinstance(child, Token):
                 if child.type in ("_NL", "_INDENT", "_DEDENT"):
                     continue
-                span = self.ctx.token_span(child)
+                start, end = child.start_pos, child.end_pos
             else:
-                span = child.span
+                start, end = child.span.start, child.span.end
             if first is None:
-                first = span
-            last = span
-        return first.to(last)
+                first = start
+            last = end
+        return Span(self.ctx.source, first, last)
 
     def _name(self, token: Token) -> ast.Name:
-        return ast.Name(str(token), self.ctx.token_span(token))
+        return ast.Name(str(token), Span(self.ctx.source, token.start_pos, token.end_pos))
 
-    def _quantity(self, token: Token) -> ast.Quantity:
+    def _quantity(self, token: Token, slot: str | None = None, why: str | None = None) -> ast.Quantity:
+        """A quantity node. `slot` is the kind the place takes, when the grammar
+        knows it: an unknown unit's hint then suggests that kind's unit."""
         text = str(token)
-        span = self.ctx.token_span(token)
-        kind, value, _ = classify_quantity(text)  # a bad unit was reported by the lexer
-        return ast.Quantity(kind, value, text, span)
+        kind, value, problem = quantities.classify(text)
+        if problem is not None and problem[0] == "E105" and (slot is not None or why is not None):
+            index = self.ctx.unit_problems.get(token.start_pos)
+            if index is not None:
+                unit = quantities.unit_of(text)
+                code, message, hint = quantities.unknown_unit(text[: len(text) - len(unit)], unit, slot)
+                old = self.ctx.diagnostics[index]
+                self.ctx.diagnostics[index] = make(code, message, old.span, old.label,
+                                                   help=[why, hint] if why else hint)
+        return ast.Quantity(kind, value, text, Span(self.ctx.source, token.start_pos, token.end_pos))
 
     def _node(self, item):
         """A child as an AST value: names and quantities from tokens, nodes as they are."""
         if isinstance(item, Token):
-            if item.type == "NAME":
-                return self._name(item)
             if item.type == "QUANTITY":
                 return self._quantity(item)
-            return self._name(item)  # a keyword used where a word stands
+            return self._name(item)  # a NAME, or a keyword used where a word stands
         return item
 
     def _text(self, strings: list) -> ast.Str:
@@ -130,25 +109,18 @@ class Builder(Transformer):
             return strings[0]
         return ast.Str(" ".join(s.value for s in strings), strings[0].span.to(strings[-1].span))
 
-    def _source_text(self, span: Span) -> str:
-        source = self.ctx.source
-        start = source._line_starts[span.line - 1] + span.column - 1
-        end = source._line_starts[span.end_line - 1] + span.end_column - 1
-        return source.text[start:end]
-
-    def _strings(self, parts: list) -> list[ast.Str]:
+    @staticmethod
+    def _strings(parts: list) -> list[ast.Str]:
         return [p for p in parts if isinstance(p, ast.Str)]
 
-    def _unexpected(self, item, where: str) -> None:
-        node = self._node(item)
-        shown = self._source_text(node.span)
-        self.ctx.report(make("E101", f"unexpected `{shown}` in {where}", node.span, "not understood here"))
+    @staticmethod
+    def _items(parts: list, skip: int) -> tuple:
+        return tuple(p for p in parts[skip:] if not isinstance(p, Token))
 
     # ---- tokens and shared pieces -----------------------------------------------
     def string(self, children):
         token = children[0]
         raw = str(token)
-        span = self.ctx.token_span(token)
         if token.type == "LONG_STRING":
             body = raw[3:-3]
             if body.startswith("\r\n"):
@@ -160,201 +132,87 @@ class Builder(Transformer):
             value = raw[1:-1]
         if "\\" in value:
             value = _ESCAPE.sub(lambda m: _ESCAPES.get(m.group(1), m.group(0)), value)
-        return ast.Str(value, span)
+        return ast.Str(value, self.ctx.token_span(token))
 
     def prose(self, children):
         parts = _parts(children)
         return ast.Prose(self._text(parts), self._span_of(parts))
 
     def time_range(self, children):
-        start, end = (self._quantity(t) for t in _parts(children))
+        start_token, end_token = _parts(children)
+        start, end = self._quantity(start_token, "duration"), self._quantity(end_token, "duration")
         # `0..2s`: the end's unit applies to a bare start number.
         if start.kind in ("integer", "number") and end.kind not in ("integer", "number", "unknown"):
-            kind, value, _ = classify_quantity(start.text + _unit_of(end.text))
+            kind, value, _ = quantities.classify(start.text + quantities.unit_of(end.text))
             start = ast.Quantity(kind, value, start.text, start.span)
         return ast.TimeRange(start, end, start.span.to(end.span))
 
     def time_point(self, children):
         keyword, at = children
-        quantity = self._quantity(at)
+        quantity = self._quantity(at, "duration")
         return ast.TimePoint(quantity, self.ctx.token_span(keyword).to(quantity.span))
 
-    # ---- top level ---------------------------------------------------------------
     def start(self, children):
         return [c for c in children if not isinstance(c, Token)]
 
-    def import_decl(self, children):
-        parts = _parts(children)
-        return ast.Import(parts[1], self._span_of(parts))
-
-    def budget_decl(self, children):
-        parts = _parts(children)
-        return ast.Budget(self._quantity(parts[1]), self._span_of(parts))
-
-    def _items(self, parts: list, skip: int) -> tuple:
-        return tuple(p for p in parts[skip:] if not isinstance(p, Token))
-
-    def model_decl(self, children):
-        parts = _parts(children)
-        return ast.ModelDecl(self._name(parts[1]), self._items(parts, 2), self._span_of(parts))
-
-    def model_api(self, children):
-        parts = _parts(children)
-        return ast.ModelApi(parts[1], self._span_of(parts))
-
-    def model_sizes(self, children):
-        parts = _parts(children)
-        return ast.ModelSizes(tuple(self._quantity(t) for t in parts[1:]), self._span_of(parts))
-
-    def model_durations(self, children):
-        parts = _parts(children)
-        return ast.ModelDurations(tuple(self._quantity(t) for t in parts[1:]), self._span_of(parts))
-
+    # ---- rules of a few shapes are rows (see ROWS below); the rest are methods -------
     def model_price(self, children):
         parts = _parts(children)
-        amount = self._quantity(parts[1])
+        amount = self._quantity(parts[1], "money")
         per = None
         sizes = []
         for part in parts[2:]:
             if part.type == "NAME":
                 per = self._name(part)
             elif part.type == "QUANTITY":
-                sizes.append(self._quantity(part))
+                sizes.append(self._quantity(part, "size"))
         return ast.ModelPrice(amount, per, tuple(sizes), self._span_of(parts))
-
-    def model_audio(self, children):
-        parts = _parts(children)
-        return ast.ModelFlag("audio", self._name(parts[1]), self._span_of(parts))
-
-    def model_reference(self, children):
-        parts = _parts(children)
-        return ast.ModelFlag("reference", self._name(parts[1]), self._span_of(parts))
-
-    def model_max_characters(self, children):
-        parts = _parts(children)
-        return ast.ModelMaxCharacters(self._quantity(parts[1]), self._span_of(parts))
-
-    def model_retired(self, children):
-        parts = _parts(children)
-        return ast.ModelRetired(parts[1], self._span_of(parts))
-
-    def model_notes(self, children):
-        parts = _parts(children)
-        return ast.ModelNotes(self._text(parts[1:]), self._span_of(parts))
-
-    def defaults_decl(self, children):
-        parts = _parts(children)
-        return ast.DefaultsDecl(self._items(parts, 1), self._span_of(parts))
-
-    def palette_decl(self, children):
-        parts = _parts(children)
-        return ast.PaletteDecl(self._name(parts[1]), self._items(parts, 2), self._span_of(parts))
 
     def anchor(self, children):
         parts = _parts(children)
-        name = self._name(parts[0])
         color = None
         rest = parts[1:]
         if rest and isinstance(rest[0], Token):
-            color = self._quantity(rest[0])
+            color = self._quantity(rest[0], "color")
             rest = rest[1:]
-        description = self._text(rest) if rest else None
-        return ast.Anchor(name, color, description, self._span_of(parts))
+        return ast.Anchor(self._name(parts[0]), color, self._text(rest) if rest else None, self._span_of(parts))
 
-    def character_decl(self, children):
+    def blend_part(self, children):
         parts = _parts(children)
-        return ast.CharacterDecl(self._name(parts[1]), self._items(parts, 2), self._span_of(parts))
-
-    def voice(self, children):
-        parts = _parts(children)
-        return ast.Voice(self._text(parts[1:]), self._span_of(parts))
-
-    def wardrobe(self, children):
-        parts = _parts(children)
-        return ast.Wardrobe(self._text(parts[1:]), self._span_of(parts))
-
-    def cameo(self, children):
-        parts = _parts(children)
-        return ast.Cameo(parts[1], self._span_of(parts))
-
-    def prop_decl(self, children):
-        parts = _parts(children)
-        return ast.PropDecl(self._name(parts[1]), self._items(parts, 2), self._span_of(parts))
-
-    def location_decl(self, children):
-        parts = _parts(children)
-        return ast.LocationDecl(self._name(parts[1]), self._items(parts, 2), self._span_of(parts))
-
-    def location_time(self, children):
-        parts = _parts(children)
-        return ast.LocationTime(self._text(parts[1:]), self._span_of(parts))
-
-    def location_weather(self, children):
-        parts = _parts(children)
-        return ast.LocationWeather(self._text(parts[1:]), self._span_of(parts))
-
-    def style_decl(self, children):
-        parts = _parts(children)
-        return ast.StyleDecl(self._name(parts[1]), self._items(parts, 2), self._span_of(parts))
+        return ast.BlendPart(self._quantity(parts[0], "percent"), parts[1], self._span_of(parts))
 
     def blend(self, children):
         parts = _parts(children)
         return ast.Blend(tuple(parts[1:]), self._span_of(parts))
 
-    def blend_part(self, children):
-        parts = _parts(children)
-        percent = self._quantity(parts[0])
-        return ast.BlendPart(percent, parts[1], self._span_of(parts))
-
-    def grade(self, children):
-        parts = _parts(children)
-        return ast.Grade(self._items(parts, 1), self._span_of(parts))
-
     def grade_line(self, children):
         parts = _parts(children)
         return ast.GradeLine(self._name(parts[0]), self._text(parts[1:]), self._span_of(parts))
 
-    def film(self, children):
-        parts = _parts(children)
-        return ast.Film(self._text(parts[1:]), self._span_of(parts))
-
-    def lens_decl(self, children):
-        parts = _parts(children)
-        return ast.LensDecl(self._name(parts[1]), self._items(parts, 2), self._span_of(parts))
+    def _lens_args(self, parts: list):
+        quantities_ = [p for p in parts if isinstance(p, Token) and p.type == "QUANTITY"]
+        focal = self._quantity(quantities_[0], "focal")
+        aperture = self._quantity(quantities_[1], "aperture") if len(quantities_) > 1 else None
+        strings = self._strings(parts)
+        return focal, aperture, self._text(strings) if strings else None
 
     def lens_spec(self, children):
         parts = _parts(children)
-        focal, aperture, description = self._lens_args(parts)
-        return ast.LensSpec(focal, aperture, description, self._span_of(parts))
+        return ast.LensSpec(*self._lens_args(parts), self._span_of(parts))
 
-    def _lens_args(self, parts: list):
-        quantities = [self._quantity(p) for p in parts if isinstance(p, Token) and p.type == "QUANTITY"]
-        strings = self._strings(parts)
-        return quantities[0], quantities[1] if len(quantities) > 1 else None, self._text(strings) if strings else None
+    def lens(self, children):
+        parts = _parts(children)
+        return ast.Lens(*self._lens_args(parts[1:]), self._span_of(parts))
 
-    # ---- shots ---------------------------------------------------------------------
     def shot_decl(self, children):
         parts = _parts(children)
-        name = self._name(parts[1])
         base = None
         rest = parts[2:]
         if rest and isinstance(rest[0], Token) and rest[0].type == "FROM":
             base = self._name(rest[1])
             rest = rest[2:]
         stmts = tuple(p for p in rest if not isinstance(p, Token))
-        return ast.ShotDecl(name, base, stmts, self._span_of(parts))
-
-    def model_stmt(self, children):
-        parts = _parts(children)
-        return ast.ModelStmt(self._name(parts[1]), self._span_of(parts))
-
-    def size_stmt(self, children):
-        parts = _parts(children)
-        return ast.SizeStmt(self._quantity(parts[1]), self._span_of(parts))
-
-    def duration_stmt(self, children):
-        parts = _parts(children)
-        return ast.DurationStmt(self._quantity(parts[1]), self._span_of(parts))
+        return ast.ShotDecl(self._name(parts[1]), base, stmts, self._span_of(parts))
 
     def setting(self, children):
         parts = _parts(children)
@@ -363,65 +221,15 @@ class Builder(Transformer):
             return ast.Setting(None, self._name(rest[0]), self._span_of(parts))
         return ast.Setting(self._text(rest), None, self._span_of(parts))
 
-    def cast(self, children):
-        parts = _parts(children)
-        return ast.Cast(tuple(self._name(t) for t in parts[1:]), self._span_of(parts))
-
-    def props(self, children):
-        parts = _parts(children)
-        return ast.Props(tuple(self._name(t) for t in parts[1:]), self._span_of(parts))
-
-    def _text_stmt(cls):
-        def build(self, children):
-            parts = _parts(children)
-            return cls(self._text(parts[1:]), self._span_of(parts))
-
-        return build
-
-    mood = _text_stmt(ast.Mood)
-    physics = _text_stmt(ast.Physics)
-    avoid = _text_stmt(ast.Avoid)
-    atmosphere = _text_stmt(ast.Atmosphere)
-    style_text = _text_stmt(ast.StyleText)
-    filter = _text_stmt(ast.Filter)
-    body = _text_stmt(ast.Body)
-    continuity = _text_stmt(ast.Continuity)
-    keep = _text_stmt(ast.Keep)
-
-    def palette_ref(self, children):
-        parts = _parts(children)
-        return ast.PaletteRef(self._name(parts[1]), self._span_of(parts))
-
-    def palette_block(self, children):
-        parts = _parts(children)
-        return ast.PaletteBlock(self._items(parts, 1), self._span_of(parts))
-
-    def style_ref(self, children):
-        parts = _parts(children)
-        return ast.StyleRef(self._name(parts[1]), self._span_of(parts))
-
-    def style_block(self, children):
-        parts = _parts(children)
-        return ast.StyleBlock(self._items(parts, 1), self._span_of(parts))
-
-    def reference_file(self, children):
-        parts = _parts(children)
-        return ast.ReferenceFile(parts[1], self._span_of(parts))
-
     def reference_last_frame(self, children):
         parts = _parts(children)
         return ast.ReferenceLastFrame(self._name(parts[-1]), self._span_of(parts))
-
-    def speed(self, children):
-        parts = _parts(children)
-        return ast.Speed(self._quantity(parts[1]), self._span_of(parts))
 
     def in_frame(self, children):
         return children[0]
 
     def overlay(self, children):
         parts = _parts(children)
-        text = parts[1]
         position = timing = None
         in_frame = False
         extra = []
@@ -439,17 +247,7 @@ class Builder(Transformer):
                 timing = part
             else:
                 extra.append(part)
-        for item in extra:
-            self._unexpected(item, "an overlay")
-        return ast.Overlay(text, position, timing, in_frame, tuple(extra), self._span_of(parts))
-
-    def loop(self, children):
-        parts = _parts(children)
-        return ast.Loop(self._name(parts[1]), self._span_of(parts))
-
-    def takes(self, children):
-        parts = _parts(children)
-        return ast.Takes(self._quantity(parts[1]), self._span_of(parts))
+        return ast.Overlay(parts[1], position, timing, in_frame, tuple(extra), self._span_of(parts))
 
     def variant(self, children):
         parts = _parts(children)
@@ -457,55 +255,24 @@ class Builder(Transformer):
 
     def cut(self, children):
         parts = _parts(children)
-        timing = parts[1]
         title = parts[2] if len(parts) > 2 and isinstance(parts[2], ast.Str) else None
         stmts = tuple(p for p in parts[2 if title is None else 3:] if not isinstance(p, Token))
-        return ast.Cut(timing, title, stmts, self._span_of(parts))
-
-    # ---- camera ----------------------------------------------------------------------
-    def camera(self, children):
-        parts = _parts(children)
-        return ast.Camera(self._items(parts, 1), self._span_of(parts))
-
-    def framing(self, children):
-        parts = _parts(children)
-        return ast.Framing(self._name(parts[1]), self._span_of(parts))
+        return ast.Cut(parts[1], title, stmts, self._span_of(parts))
 
     def angle(self, children):
         parts = _parts(children)
         name = amount = None
         for part in parts[1:]:
             if part.type == "QUANTITY":
-                amount = self._quantity(part)
+                amount = self._quantity(part, "angle")
             else:
                 name = self._name(part)
         return ast.Angle(name, amount, self._span_of(parts))
-
-    def lens(self, children):
-        parts = _parts(children)
-        focal, aperture, description = self._lens_args(parts[1:])
-        return ast.Lens(focal, aperture, description, self._span_of(parts))
-
-    def lens_preset(self, children):
-        parts = _parts(children)
-        return ast.LensPreset(self._name(parts[1]), self._span_of(parts))
-
-    def aperture(self, children):
-        parts = _parts(children)
-        return ast.Aperture(self._quantity(parts[1]), self._span_of(parts))
 
     def rig(self, children):
         parts = _parts(children)
         strings = self._strings(parts)
         return ast.Rig(self._name(parts[1]), self._text(strings) if strings else None, self._span_of(parts))
-
-    def shutter(self, children):
-        parts = _parts(children)
-        return ast.Shutter(self._quantity(parts[1]), self._span_of(parts))
-
-    def fps(self, children):
-        parts = _parts(children)
-        return ast.Fps(self._quantity(parts[1]), self._span_of(parts))
 
     def focus(self, children):
         parts = _parts(children)
@@ -530,7 +297,7 @@ class Builder(Transformer):
         return ("to", self._name(children[1]))
 
     def move_over(self, children):
-        return ("over", self._quantity(children[1]))
+        return ("over", self._quantity(children[1], "duration"))
 
     def move(self, children):
         parts = _parts(children)
@@ -565,23 +332,21 @@ class Builder(Transformer):
                 else:
                     extra.append(part)
             elif part.type == "QUANTITY":
+                slot = spec.amount if spec is not None else None
+                why = None
+                if spec is not None and spec.amount is None:
+                    why = f"`{verb.text}` takes no amount: it runs for its time (`{verb.text} … over 2s`)"
+                quantity = self._quantity(part, slot, why)
                 if amount is None:
-                    amount = self._quantity(part)
+                    amount = quantity
                 else:
-                    extra.append(self._quantity(part))
+                    extra.append(quantity)
             elif direction is None:
                 direction = self._name(part)
             else:
                 extra.append(self._name(part))
-        for item in extra:
-            self._unexpected(item, f"a `{verb.text}` move")
         return ast.Move(timing, verb, direction, amount, over, from_framing, to_framing, subject, qualifier,
                         tuple(extra), self._span_of(span_parts))
-
-    # ---- lighting, layers ---------------------------------------------------------------
-    def lighting(self, children):
-        parts = _parts(children)
-        return ast.Lighting(self._items(parts, 1), self._span_of(parts))
 
     def light_from(self, children):
         return ("from", self._name(children[1]))
@@ -601,32 +366,22 @@ class Builder(Transformer):
                 else:
                     extra.append(part[1])
             elif part.type == "QUANTITY":
+                quantity = self._quantity(part, "temperature")
                 if temperature is None:
-                    temperature = self._quantity(part)
+                    temperature = quantity
                 else:
-                    extra.append(self._quantity(part))
+                    extra.append(quantity)
             elif anchor is None:
                 anchor = self._name(part)
             else:
                 extra.append(self._name(part))
-        for item in extra:
-            self._unexpected(item, "a lighting line")
         span = self._span_of([p[1] if isinstance(p, tuple) else p for p in parts])
         return ast.Light(role, self._text(strings) if strings else None, direction, temperature, anchor, tuple(extra), span)
-
-    def quality(self, children):
-        parts = _parts(children)
-        return ast.Quality(self._name(parts[1]), self._span_of(parts))
-
-    def layers(self, children):
-        parts = _parts(children)
-        return ast.Layers(self._items(parts, 1), self._span_of(parts))
 
     def layer(self, children):
         parts = _parts(children)
         return ast.Layer(self._name(parts[0]), self._text(parts[1:]), self._span_of(parts))
 
-    # ---- beats, dialogue, sound ------------------------------------------------------------
     def beats(self, children):
         parts = _parts(children)
         items = []
@@ -640,10 +395,6 @@ class Builder(Transformer):
         parts = _parts(children)
         return ast.Beat(parts[0], self._text(parts[1:]), self._span_of(parts))
 
-    def dialogue(self, children):
-        parts = _parts(children)
-        return ast.Dialogue(self._items(parts, 1), self._span_of(parts))
-
     def delivery(self, children):
         words = []
         for child in children:
@@ -654,7 +405,7 @@ class Builder(Transformer):
                     words[-1] += ","
             elif child.type not in ("LPAR", "RPAR"):
                 words.append(str(child))
-        return ast.Str(" ".join(words), self._span_of([c for c in children]))
+        return ast.Str(" ".join(words), self._span_of(children))
 
     def line(self, children):
         colon = next(i for i, c in enumerate(children) if isinstance(c, Token) and c.type == "COLON")
@@ -662,28 +413,22 @@ class Builder(Transformer):
         timing = None
         if not isinstance(head[0], Token):
             timing, head = head[0], head[1:]
-        speaker = self._name(head[0])
         delivery = head[1] if len(head) > 1 else None
-        return ast.Line(timing, speaker, delivery, self._text(text), self._span_of(([timing] if timing else []) + head + text))
+        return ast.Line(timing, self._name(head[0]), delivery, self._text(text),
+                        self._span_of(([timing] if timing else []) + head + text))
 
     def pause(self, children):
         parts = _parts(children)
-        duration = self._quantity(parts[1]) if len(parts) > 1 else None
+        duration = self._quantity(parts[1], "duration") if len(parts) > 1 else None
         return ast.Pause(duration, self._span_of(parts))
-
-    def sound(self, children):
-        parts = _parts(children)
-        return ast.Sound(self._items(parts, 1), self._span_of(parts))
 
     def sound_line(self, children):
         parts = _parts(children)
         timing = None
         if not isinstance(parts[0], Token):
             timing, parts = parts[0], parts[1:]
-        kind = str(parts[0])
-        return ast.SoundLine(timing, kind, self._text(parts[1:]), self._span_of(([timing] if timing else []) + parts))
+        return ast.SoundLine(timing, str(parts[0]), self._text(parts[1:]), self._span_of(([timing] if timing else []) + parts))
 
-    # ---- sequences, remixes, extensions --------------------------------------------------------
     def sequence_decl(self, children):
         parts = _parts(children)
         items: list = []
@@ -699,10 +444,9 @@ class Builder(Transformer):
 
     def sequence_entry(self, children):
         parts = _parts(children)
-        shot = self._name(parts[0])
         transition = self._name(parts[1]) if len(parts) > 1 else None
-        length = self._quantity(parts[2]) if len(parts) > 2 else None
-        return ast.SequenceEntry(shot, transition, length, self._span_of(parts))
+        length = self._quantity(parts[2], "duration") if len(parts) > 2 else None
+        return ast.SequenceEntry(self._name(parts[0]), transition, length, self._span_of(parts))
 
     def remix_decl(self, children):
         parts = _parts(children)
@@ -710,32 +454,140 @@ class Builder(Transformer):
 
     def extend_decl(self, children):
         parts = _parts(children)
-        return ast.ExtendDecl(self._name(parts[1]), self._name(parts[3]), self._quantity(parts[5]),
+        return ast.ExtendDecl(self._name(parts[1]), self._name(parts[3]), self._quantity(parts[5], "duration"),
                               self._items(parts, 6), self._span_of(parts))
+
+
+# ---- rules of one shape, as rows -------------------------------------------------------
+# The first part of each rule is its keyword; the shapes say what follows it.
+
+def _text_rule(cls):  # `mood "…"`: a keyword, then strings read as one text
+    def build(self, children):
+        parts = _parts(children)
+        return cls(self._text(parts[1:]), self._span_of(parts))
+    return build
+
+
+def _string_rule(cls):  # `import "…"`: a keyword and one string
+    def build(self, children):
+        parts = _parts(children)
+        return cls(parts[1], self._span_of(parts))
+    return build
+
+
+def _quantity_rule(cls, slot):  # `duration 4s`: a keyword and one quantity
+    def build(self, children):
+        parts = _parts(children)
+        return cls(self._quantity(parts[1], slot), self._span_of(parts))
+    return build
+
+
+def _quantities_rule(cls, slot):  # `sizes 720x1280, 1280x720`
+    def build(self, children):
+        parts = _parts(children)
+        return cls(tuple(self._quantity(t, slot) for t in parts[1:]), self._span_of(parts))
+    return build
+
+
+def _name_rule(cls):  # `framing wide`: a keyword and one name
+    def build(self, children):
+        parts = _parts(children)
+        return cls(self._name(parts[1]), self._span_of(parts))
+    return build
+
+
+def _names_rule(cls):  # `cast mara, theo`
+    def build(self, children):
+        parts = _parts(children)
+        return cls(tuple(self._name(t) for t in parts[1:]), self._span_of(parts))
+    return build
+
+
+def _items_rule(cls):  # `camera:` and its block
+    def build(self, children):
+        parts = _parts(children)
+        return cls(self._items(parts, 1), self._span_of(parts))
+    return build
+
+
+def _named_rule(cls):  # `palette NAME:` and its block
+    def build(self, children):
+        parts = _parts(children)
+        return cls(self._name(parts[1]), self._items(parts, 2), self._span_of(parts))
+    return build
+
+
+def _flag_rule(flag):  # `audio yes`
+    def build(self, children):
+        parts = _parts(children)
+        return ast.ModelFlag(flag, self._name(parts[1]), self._span_of(parts))
+    return build
+
+
+ROWS = {
+    # rule: builder
+    "mood": _text_rule(ast.Mood), "physics": _text_rule(ast.Physics), "avoid": _text_rule(ast.Avoid),
+    "atmosphere": _text_rule(ast.Atmosphere), "style_text": _text_rule(ast.StyleText), "filter": _text_rule(ast.Filter),
+    "body": _text_rule(ast.Body), "continuity": _text_rule(ast.Continuity), "keep": _text_rule(ast.Keep),
+    "voice": _text_rule(ast.Voice), "wardrobe": _text_rule(ast.Wardrobe), "film": _text_rule(ast.Film),
+    "location_time": _text_rule(ast.LocationTime), "location_weather": _text_rule(ast.LocationWeather),
+    "model_notes": _text_rule(ast.ModelNotes),
+    "import_decl": _string_rule(ast.Import), "model_api": _string_rule(ast.ModelApi),
+    "model_retired": _string_rule(ast.ModelRetired), "cameo": _string_rule(ast.Cameo),
+    "reference_file": _string_rule(ast.ReferenceFile),
+    "budget_decl": _quantity_rule(ast.Budget, "money"), "size_stmt": _quantity_rule(ast.SizeStmt, "size"),
+    "duration_stmt": _quantity_rule(ast.DurationStmt, "duration"), "speed": _quantity_rule(ast.Speed, "factor"),
+    "takes": _quantity_rule(ast.Takes, "integer"), "aperture": _quantity_rule(ast.Aperture, "aperture"),
+    "shutter": _quantity_rule(ast.Shutter, "angle"), "fps": _quantity_rule(ast.Fps, "framerate"),
+    "model_max_characters": _quantity_rule(ast.ModelMaxCharacters, "integer"),
+    "model_sizes": _quantities_rule(ast.ModelSizes, "size"),
+    "model_durations": _quantities_rule(ast.ModelDurations, "duration"),
+    "model_stmt": _name_rule(ast.ModelStmt), "palette_ref": _name_rule(ast.PaletteRef),
+    "style_ref": _name_rule(ast.StyleRef), "lens_preset": _name_rule(ast.LensPreset),
+    "framing": _name_rule(ast.Framing), "loop": _name_rule(ast.Loop), "quality": _name_rule(ast.Quality),
+    "cast": _names_rule(ast.Cast), "props": _names_rule(ast.Props),
+    "defaults_decl": _items_rule(ast.DefaultsDecl), "palette_block": _items_rule(ast.PaletteBlock),
+    "style_block": _items_rule(ast.StyleBlock), "grade": _items_rule(ast.Grade), "camera": _items_rule(ast.Camera),
+    "lighting": _items_rule(ast.Lighting), "layers": _items_rule(ast.Layers), "dialogue": _items_rule(ast.Dialogue),
+    "sound": _items_rule(ast.Sound),
+    "model_decl": _named_rule(ast.ModelDecl), "palette_decl": _named_rule(ast.PaletteDecl),
+    "character_decl": _named_rule(ast.CharacterDecl), "prop_decl": _named_rule(ast.PropDecl),
+    "location_decl": _named_rule(ast.LocationDecl), "style_decl": _named_rule(ast.StyleDecl),
+    "lens_decl": _named_rule(ast.LensDecl),
+    "model_audio": _flag_rule("audio"), "model_reference": _flag_rule("reference"),
+}
+for _rule, _build in ROWS.items():
+    setattr(Builder, _rule, _build)
 
 
 def check_token(token: Token, ctx: ParseContext) -> None:
     """Lexical checks, run as each token is read so that none is lost to a
-    later syntax error: unknown units, malformed colours, unknown escapes."""
+    later syntax error: unknown units, malformed colours, long numbers, unknown
+    escapes, raw control characters."""
     if token.type == "QUANTITY":
-        problem = classify_quantity(str(token))[2]
+        problem = quantities.classify(str(token))[2]
         if problem:
             code, message, hint = problem
+            if code == "E105":
+                ctx.unit_problems[token.start_pos] = len(ctx.diagnostics)
             ctx.report(make(code, message, ctx.token_span(token), "here", help=hint))
-    elif "\\" in token.value:
-        for match in _ESCAPE.finditer(token.value):
+        return
+    value = token.value
+    if "\\" in value:
+        for match in _ESCAPE.finditer(value):
             if match.group(1) not in _ESCAPES:
                 start = token.start_pos + match.start()
-                line = token.line + token.value.count("\n", 0, match.start())
-                column = token.column + match.start() if line == token.line else match.start() - token.value.rfind("\n", 0, match.start())
-                span = ctx.span(start, start + 2, line, column, line, column + 2)
-                ctx.report(make("E110", f"unknown escape `\\{match.group(1)}` in a string", span, "unknown escape",
+                shown = match.group(1) if match.group(1).isprintable() else f"U+{ord(match.group(1)):04X}"
+                ctx.report(make("E110", f"unknown escape `\\{shown}` in a string", ctx.span(start, start + 2),
+                                "unknown escape",
                                 help='strings know `\\"`, `\\\\`, `\\n` and `\\t`; write `\\\\` for a backslash'))
-
-
-def _unit_of(text: str) -> str:
-    match = _NUMBER_UNIT.fullmatch(text)
-    return match.group(2) if match else ""
+    for match in _CONTROL.finditer(value):
+        start = token.start_pos + match.start()
+        char = match.group(0)
+        if char == "\r" and value[match.end():match.end() + 1] == "\n":
+            continue  # a CRLF line ending inside a triple-quoted string
+        ctx.report(make("E112", f"a raw control character U+{ord(char):04X} in a string", ctx.span(start, start + 1),
+                        "control character", help="strings hold printable text; write `\\n` for a new line or `\\t` for a tab"))
 
 
 def _dedent(text: str) -> str:
@@ -743,44 +595,3 @@ def _dedent(text: str) -> str:
     indents = [len(line) - len(line.lstrip(" \t")) for line in lines if line.strip()]
     cut = min(indents, default=0)
     return "\n".join(line[cut:] for line in lines)
-
-
-@lru_cache(maxsize=4096)
-def classify_quantity(text: str) -> tuple[str, object, tuple[str, str, str] | None]:
-    """(kind, value, problem) for a quantity literal; problem is (code, message, help)."""
-    if text.startswith("$"):
-        return "money", float(text[1:]), None
-    if text.startswith("f/"):
-        return "aperture", float(text[2:]), None
-    if text.startswith("#"):
-        digits = text[1:]
-        if re.fullmatch(r"[0-9A-Fa-f]{6}", digits):
-            return "color", "#" + digits.lower(), None
-        return "unknown", text, ("E110", f"`{text}` is not a colour", "a colour is `#` and six hex digits, such as `#f2a33a`")
-    match = _NUMBER_UNIT.fullmatch(text)
-    number, unit = match.group(1), match.group(2)
-    if re.fullmatch(r"x\d+", unit):
-        if "." in number:
-            return "unknown", text, ("E110", f"`{text}` is not a size",
-                                     "a size is a width and a height in whole pixels, such as `1280x720`")
-        return "size", (int(number), int(unit[1:])), None
-    if not unit:
-        if "." in number:
-            return "number", float(number), None
-        return "integer", int(number), None
-    if unit in UNITS:
-        kind, factor = UNITS[unit]
-        if kind == "duration":
-            try:
-                return kind, int((Decimal(number) * factor).to_integral_value()), None
-            except InvalidOperation:  # pragma: no cover - the regex admits only numbers
-                pass
-        value = float(number)
-        return kind, int(value) if value.is_integer() and kind in ("focal", "temperature") else value, None
-    meant = UNIT_SLIPS.get(unit) or closest(unit, UNITS, 0.5)
-    hint = (
-        f"write `{number}{meant}`" if meant else
-        "units are `s` `ms` (time), `deg` `°` (angle), `mm` (focal length), `K` (colour temperature), "
-        "`%`, `fps`, `x` (factor); write the number and unit with no space"
-    )
-    return "unknown", text, ("E105", f"unknown unit `{unit}` in `{text}`", hint)

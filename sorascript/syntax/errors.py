@@ -71,17 +71,11 @@ def _describe_found(error: UnexpectedToken) -> str:
 
 
 def _point(source: SourceFile, offset: int) -> Span:
-    offset = min(offset, len(source.text))
-    return source.span(offset, offset + (1 if offset < len(source.text) else 0))
+    return source.point(offset)
 
 
 def _line_span(source: SourceFile, line: int) -> Span:
-    """The non-blank part of a line, comment excluded."""
-    text = source.line_text(line)
-    code = text.split("//", 1)[0].rstrip()
-    start = len(code) - len(code.lstrip())
-    begin = source._line_starts[line - 1]
-    return source.span(begin + start, begin + max(len(code), start + 1))
+    return source.line_span(line)
 
 
 def syntax_diagnostic(error: UnexpectedInput, source: SourceFile, terminals: dict[str, str]) -> Diagnostic:
@@ -158,7 +152,7 @@ def parser_expected(error: UnexpectedToken) -> set[str]:
 
 
 def span_text(source: SourceFile, span: Span) -> str:
-    return source.line_text(span.line)[span.column - 1 : span.end_column - 1] if span.line == span.end_line else ""
+    return span.text if "\n" not in span.text else ""
 
 
 def _header_line(source: SourceFile, offset: int, below: bool = False) -> int:
@@ -219,8 +213,7 @@ def _unexpected_character(error: UnexpectedCharacters, source: SourceFile) -> Di
         if source.text.startswith('"""', offset):
             return make("E104", "unterminated triple-quoted string", source.span(offset, offset + 3),
                         "this string is never closed", help='close it with `"""`')
-        line = source.position(offset)[0]
-        line_end = source._line_starts[line - 1] + len(source.line_text(line))
+        line_end = source.line_end(source.line_of(offset))
         return make("E104", "unterminated string", source.span(offset, max(line_end, offset + 1)),
                     "this string has no closing quote on its line",
                     help='close it with `"` before the end of the line; a string over several lines is written `"""…"""`')

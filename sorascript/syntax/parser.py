@@ -84,23 +84,21 @@ class Indenter(PostLex):
             levels.pop()
             yield Token.new_borrow_pos("_DEDENT", "", token) if token else Token("_DEDENT", "", 0, 1, 1, 1, 1, 0)
 
-    def _line_start(self, token: Token, segment: str) -> tuple[int, int]:
-        """(character offset, line) of the final line that a newline token reaches."""
-        return token.end_pos - len(segment), token.end_line
+    def _line_start(self, token: Token, segment: str) -> int:
+        """The character offset of the final line that a newline token reaches."""
+        return token.end_pos - len(segment)
 
     def _report_tab(self, token: Token, indentation: str) -> None:
-        start, line = self._line_start(token, indentation)
-        span = self.ctx.span(start, start + len(indentation), line, 1, line, len(indentation) + 1)
-        self.ctx.report(make("E103", "tab in indentation", span, "a tab here",
+        start = self._line_start(token, indentation)
+        self.ctx.report(make("E103", "tab in indentation", self.ctx.span(start, start + len(indentation)), "a tab here",
                              help="indent with spaces (4 per level); tabs mean different widths in different editors"))
 
     def _report_dedent(self, token: Token, indentation: str, outer: int, inner: int | None) -> None:
-        start, line = self._line_start(token, indentation)
-        span = self.ctx.span(start, start + len(indentation), line, 1, line, len(indentation) + 1)
+        start = self._line_start(token, indentation)
         hint = (f"indent it {inner} columns to continue the block above, or {outer} columns to end that block"
                 if inner is not None else f"indent it {outer} columns")
         self.ctx.report(make(
-            "E108", "this line's indentation matches no enclosing block", span,
+            "E108", "this line's indentation matches no enclosing block", self.ctx.span(start, start + len(indentation)),
             f"indented {len(indentation)} columns", help=hint,
         ))
 
@@ -109,14 +107,9 @@ class Indenter(PostLex):
         if "//" not in value:
             return
         for match in _COMMENT.finditer(value):
-            before = value[: match.start()]
-            line = token.line + before.count("\n")
-            line_start = before.rfind("\n")
-            column = (token.column + match.start()) if line_start == -1 else match.start() - line_start
             text = match.group(0).rstrip("\r")
             start = token.start_pos + match.start()
-            span = self.ctx.span(start, start + len(text), line, column, line, column + len(text))
-            self.ctx.comments.append(ast.Comment(text[2:], span))
+            self.ctx.comments.append(ast.Comment(text[2:], self.ctx.span(start, start + len(text))))
 
 
 _lock = threading.Lock()
@@ -176,7 +169,7 @@ def _parse_locked(source: SourceFile) -> tuple[ast.Module, list[Diagnostic]]:
         _context.reset(source)
         try:
             decls += parser.parse(_blank(text, resume))
-            diagnostics += [d for _, d in _context.diagnostics]
+            diagnostics += _context.diagnostics
             comments += _context.comments
             break
         except UnexpectedInput as error:
@@ -187,17 +180,17 @@ def _parse_locked(source: SourceFile) -> tuple[ast.Module, list[Diagnostic]]:
             start = max(start, resume)
             following = next((t for t in tops if t > position), None)
             end = following if following is not None else len(text)
-            kept = [(offset, d) for offset, d in _context.diagnostics if start <= offset < end]
+            kept = [d for d in _context.diagnostics if start <= d.span.start < end]
             if start > resume:  # the declarations before the broken one parsed fine: keep them
                 _context.reset(source)
                 try:
                     decls += parser.parse(_blank(text[:start], resume))
-                    diagnostics += [d for _, d in _context.diagnostics]
+                    diagnostics += _context.diagnostics
                     comments += _context.comments
                 except UnexpectedInput:  # pragma: no cover - a prefix of a valid parse is valid
                     pass
-            diagnostics += [d for _, d in kept]
-            layout_trouble = any(d.code == "E108" and offset <= position for offset, d in kept)
+            diagnostics += kept
+            layout_trouble = any(d.code == "E108" and d.span.start <= position for d in kept)
             if not layout_trouble:
                 diagnostics.append(syntax_diagnostic(error, source, _terminal_words()))
             errors += 1
@@ -238,7 +231,8 @@ def top_level_starts(text: str) -> list[int]:
     starts = []
     in_long = False
     offset = 0
-    for line in text.splitlines(keepends=True):
+    for line in text.split("\n"):
+        line += "\n"
         if not in_long and line[:1] not in ("", " ", "\t", "\r", "\n") and not line.startswith("//"):
             starts.append(offset)
         in_long = _ends_inside_long_string(line, in_long)
