@@ -150,35 +150,75 @@ def stmt_texts(stmts, sound: bool = True):
     """The descriptive strings of shot statements (never dialogue, `avoid`, paths or titles);
     without sound lines when `sound` is false."""
     for stmt in stmts:
-        if isinstance(stmt, (ast.Prose, ast.Mood, ast.Physics, ast.Atmosphere, ast.StyleText)):
-            yield stmt.text
-        elif isinstance(stmt, ast.Setting) and stmt.text is not None:
-            yield stmt.text
-        elif isinstance(stmt, ast.StyleBlock):
-            yield from style_texts(stmt.items)
-        elif isinstance(stmt, ast.Camera):
-            for item in stmt.items:
-                if isinstance(item, ast.Prose):
-                    yield item.text
-                elif isinstance(item, ast.Move):
-                    yield from (t for t in (item.subject, item.qualifier) if t is not None)
-                elif isinstance(item, (ast.Rig, ast.Focus)) and item.description is not None:
-                    yield item.description
-        elif isinstance(stmt, ast.Lighting):
-            for item in stmt.items:
-                if isinstance(item, ast.Prose):
-                    yield item.text
-                elif isinstance(item, ast.Light) and item.description is not None:
-                    yield item.description
-        elif isinstance(stmt, (ast.Layers, ast.Sound)):
-            yield from (item.text for item in stmt.items)
-        elif isinstance(stmt, ast.Beats):
-            kinds = (ast.Beat, ast.SoundLine, ast.Prose) if sound else (ast.Beat, ast.Prose)
-            yield from (item.text for item in stmt.items if isinstance(item, kinds))
-        elif isinstance(stmt, ast.Dialogue):
-            yield from (item.text for item in stmt.items if isinstance(item, ast.Prose))
-        elif isinstance(stmt, (ast.Cut, ast.Variant)):
-            yield from stmt_texts(stmt.stmts, sound)
+        yield from STMT_TEXTS[type(stmt)](stmt, sound)
+
+
+def _text(node, sound=True):
+    yield node.text
+
+
+def _none(node, sound=True):
+    """No descriptive text: names, quantities, paths, request fields, or text
+    the model must say as written (dialogue, `avoid`)."""
+    return ()
+
+
+def _items(table):
+    def texts(block, sound=True):
+        for item in block.items:
+            yield from table[type(item)](item, sound)
+    return texts
+
+
+def _described(item, sound=True):
+    if item.description is not None:
+        yield item.description
+
+
+def _move_texts(item: ast.Move, sound=True):
+    yield from (t for t in (item.subject, item.qualifier) if t is not None)
+
+
+def _sound_text(item, sound=True):
+    if sound:
+        yield item.text
+
+
+def _nested(stmt, sound=True):
+    yield from stmt_texts(stmt.stmts, sound)
+
+
+def _setting(stmt: ast.Setting, sound=True):
+    if stmt.text is not None:
+        yield stmt.text
+
+
+def _style_block(stmt: ast.StyleBlock, sound=True):
+    yield from style_texts(stmt.items)
+
+
+CAMERA_TEXTS = {
+    ast.Prose: _text, ast.Move: _move_texts, ast.Rig: _described, ast.Focus: _described,
+    ast.Framing: _none, ast.Angle: _none, ast.Lens: _none, ast.LensPreset: _none, ast.Aperture: _none,
+    ast.Shutter: _none, ast.Fps: _none, ast.Filter: _none, ast.Body: _none,
+}
+LIGHTING_TEXTS = {ast.Prose: _text, ast.Light: _described, ast.Quality: _none}
+LAYER_TEXTS = {ast.Layer: _text, ast.Prose: _text}
+BEAT_TEXTS = {ast.Beat: _text, ast.Prose: _text, ast.SoundLine: _sound_text, ast.Line: _none, ast.Pause: _none}
+DIALOGUE_TEXTS = {ast.Prose: _text, ast.Line: _none, ast.Pause: _none}
+SOUND_TEXTS = {ast.SoundLine: _text, ast.Prose: _text}
+STMT_TEXTS = {
+    ast.Prose: _text, ast.Mood: _text, ast.Physics: _text, ast.Atmosphere: _text, ast.StyleText: _text,
+    ast.Setting: _setting, ast.StyleBlock: _style_block,
+    ast.Camera: _items(CAMERA_TEXTS), ast.Lighting: _items(LIGHTING_TEXTS), ast.Layers: _items(LAYER_TEXTS),
+    ast.Sound: _items(SOUND_TEXTS), ast.Beats: _items(BEAT_TEXTS), ast.Dialogue: _items(DIALOGUE_TEXTS),
+    ast.Cut: _nested, ast.Variant: _nested,
+    # text-free: request fields, names, paths, and text said as written
+    ast.ModelStmt: _none, ast.SizeStmt: _none, ast.DurationStmt: _none, ast.Cast: _none, ast.Props: _none,
+    ast.Avoid: _none, ast.PaletteRef: _none, ast.PaletteBlock: _none, ast.StyleRef: _none,
+    ast.ReferenceFile: _none, ast.ReferenceLastFrame: _none, ast.Speed: _none, ast.Overlay: _none,
+    ast.Loop: _none, ast.Takes: _none,
+}
 
 
 def style_texts(items):

@@ -1,0 +1,306 @@
+"""What a shot's prompt says, gathered before it is laid out.
+
+Each statement class and each item class of a block has its lowering in a
+table keyed by the class (`STMT_LOWERING`, `CAMERA_LOWERING`, …). A handler
+adds pieces of text to the shot's `Content`, bucket by bucket ("setting",
+"camera", "action"…), in the order the statements are written; a layout
+(`prompt.py`) then decides in which order and under which labels the buckets
+are said. A class that says nothing in the prompt (it sets a request field,
+or is resolved once for the whole shot) has an explicit row saying so.
+`tests/test_tables.py` fails when a class has no row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sorascript import vocab
+from sorascript.lower import phrasing as say
+from sorascript.sema.checks import BUILTIN_SPEAKERS
+from sorascript.sema.shot import ResolvedShot
+from sorascript.sema.timing import Window, range_ms, resolve_moves
+from sorascript.syntax import ast
+
+
+@dataclass(frozen=True)
+class Piece:
+    text: str
+    start: int | None = None  # ms, for timed pieces (beats, moves, lines, cues)
+    end: int | None = None
+
+
+@dataclass
+class Content:
+    """The pieces of one shot or one cut, by bucket, in written order."""
+
+    window: Window
+    buckets: dict[str, list[Piece]] = field(default_factory=dict)
+    cut: ast.Cut | None = None
+
+    def add(self, bucket: str, text: str, start: int | None = None, end: int | None = None) -> None:
+        if text:
+            self.buckets.setdefault(bucket, []).append(Piece(text, start, end))
+
+    def texts(self, *buckets: str) -> list[str]:
+        return [p.text for b in buckets for p in self.buckets.get(b, ())]
+
+
+class Gatherer:
+    """Gathers a shot's content: its own statements, then each of its cuts."""
+
+    def __init__(self, shot: ResolvedShot, scopes) -> None:
+        self.shot = shot
+        self.scopes = scopes
+        self.module = shot.view.module
+        # A model that makes no sound hears none of it: dialogue and sound are dropped (W203 says so).
+        self.audible = shot.model is None or shot.model.audio
+
+    def lookup(self, name: ast.Name | str, kind: str):
+        """A name as the file that wrote it sees it: a statement inherited with
+        `from` from another file names things in that file's scope."""
+        module = self.scopes.module_of(name, self.module) if isinstance(name, ast.Name) else self.module
+        return self.scopes.find(module, name, (kind,))
+
+    def gather(self, stmts, window: Window, cut: ast.Cut | None = None) -> Content:
+        content = Content(window, cut=cut)
+        for stmt in stmts:
+            STMT_LOWERING[type(stmt)](self, stmt, content)
+        return content
+
+    def speaker_name(self, name: ast.Name | str) -> str:
+        symbol = self.lookup(name, "character")
+        if symbol is not None:
+            return say.character_name(symbol)
+        text = name.text if isinstance(name, ast.Name) else name
+        return BUILTIN_SPEAKERS.get(text, say.words(text).title())
+
+    # ---- statements --------------------------------------------------------------------
+    def nothing(self, stmt, content: Content) -> None:
+        """Says nothing here: it sets a request field, or the shot as a whole says it."""
+
+    def setting(self, stmt: ast.Setting, content: Content) -> None:
+        if stmt.text is not None:
+            content.add("setting", say.sentence(stmt.text.value))
+            return
+        symbol = self.lookup(stmt.location, "location")
+        for item in symbol.decl.items if symbol is not None else ():
+            if isinstance(item, ast.Prose):
+                content.add("setting", say.sentence(item.text.value))
+            elif isinstance(item, ast.LocationTime):
+                content.add("setting", f"Time: {say.sentence(item.text.value)}")
+            elif isinstance(item, ast.LocationWeather):
+                content.add("setting", f"Weather: {say.sentence(item.text.value)}")
+
+    def prose(self, stmt: ast.Prose, content: Content) -> None:
+        content.add("description", stmt.text.value)
+
+    def atmosphere(self, stmt: ast.Atmosphere, content: Content) -> None:
+        content.add("atmosphere", say.sentence(stmt.text.value))
+
+    def physics(self, stmt: ast.Physics, content: Content) -> None:
+        content.add("notes", f"Physics: {stmt.text.value}")
+
+    def overlay(self, stmt: ast.Overlay, content: Content) -> None:
+        if not stmt.in_frame:
+            return  # composited after generation: the plan lists it under `overlays`
+        where = f" at the {say.position(stmt.position.text)}" if stmt.position is not None else ""
+        bounds = range_ms(stmt.timing) if stmt.timing is not None else None
+        when = f" ({say.time_range(*bounds)})" if bounds else ""
+        content.add("notes", f'On-screen text, rendered in frame exactly as written: "{stmt.text.value}"{where}{when}')
+
+    def layers(self, stmt: ast.Layers, content: Content) -> None:
+        for item in stmt.items:
+            LAYER_LOWERING[type(item)](self, item, content)
+
+    def layer(self, item: ast.Layer, content: Content) -> None:
+        content.add("layers", f"{vocab.LAYER_DEPTHS.get(item.depth.text, item.depth.text)}: {item.text.value}")
+
+    def layers_prose(self, item: ast.Prose, content: Content) -> None:
+        content.add("layers", item.text.value)
+
+    def speed(self, stmt: ast.Speed, content: Content) -> None:
+        content.add("timing", f"Speed: {say.speed(stmt.factor)}")
+
+    def loop(self, stmt: ast.Loop, content: Content) -> None:
+        content.add("timing", f"Loop: {vocab.LOOP_MODES.get(stmt.mode.text, stmt.mode.text)}")
+
+    def mood(self, stmt: ast.Mood, content: Content) -> None:
+        content.add("mood", f"Mood: {stmt.text.value}")
+
+    def avoid(self, stmt: ast.Avoid, content: Content) -> None:
+        content.add("avoid", stmt.text.value)
+
+    # ---- camera ------------------------------------------------------------------------
+    def camera(self, stmt: ast.Camera, content: Content) -> None:
+        items = stmt.items
+        framing = next((i for i in items if isinstance(i, ast.Framing)), None)
+        angle = next((i for i in items if isinstance(i, ast.Angle)), None)
+        shot_words = []
+        if framing is not None:
+            shot_words.append(vocab.FRAMINGS.get(framing.name.text, framing.name.text))
+        if angle is not None:
+            shot_words.append(say.angle(angle))
+        if shot_words:
+            content.add("camera", "Camera shot: " + ", ".join(shot_words))
+        # the set-up first (lens, rig…), then the moves and the block's prose in their order
+        self.block = stmt
+        setup = Content(content.window)
+        for item in items:
+            CAMERA_LOWERING[type(item)](self, item, setup)
+        for piece in setup.buckets.get("camera", ()):
+            content.add("camera", piece.text)
+        moves_written = False
+        for item in items:
+            if isinstance(item, ast.Move) and not moves_written:
+                moves_written = True
+                timed = resolve_moves(items, content.window)
+                content.add("camera", "Camera movement: " + "; then ".join(say.move(t) for t in timed))
+                for t in timed:
+                    content.add("move", say.move(t), t.start, t.end)
+            elif isinstance(item, ast.Prose):
+                content.add("camera", item.text.value)
+
+    def framing_or_angle(self, item, content: Content) -> None:
+        """Said with the framing on one `Camera shot:` line (see `camera`)."""
+
+    def lens(self, item: ast.Lens | ast.LensPreset, content: Content) -> None:
+        aperture = next((i for i in self.block.items if isinstance(i, ast.Aperture)), None)
+        if isinstance(item, ast.LensPreset):
+            symbol = self.lookup(item.name, "lens")
+            spec = next((i for i in symbol.decl.items if isinstance(i, ast.LensSpec)), None) if symbol else None
+            if spec is None:
+                return
+            focal, stop, description = spec.focal, spec.aperture, spec.description
+        else:
+            focal, stop, description = item.focal, item.aperture, item.description
+        if stop is None and aperture is not None:
+            stop = aperture.value
+        parts = [say.focal(focal)] + ([say.aperture(stop)] if stop is not None else [])
+        text = "Lens: " + ", ".join(parts)
+        content.add("camera", text + (f" ({description.value})" if description is not None else ""))
+
+    def aperture(self, item: ast.Aperture, content: Content) -> None:
+        """An aperture joins the lens line when there is one."""
+        if not any(isinstance(i, (ast.Lens, ast.LensPreset)) for i in self.block.items):
+            content.add("camera", f"Aperture: {say.aperture(item.value)}")
+
+    def rig(self, item: ast.Rig, content: Content) -> None:
+        content.add("camera", say.rig(item))
+
+    def shutter(self, item: ast.Shutter, content: Content) -> None:
+        content.add("camera", f"Shutter: {say.angle_amount(item.value)}")
+
+    def fps(self, item: ast.Fps, content: Content) -> None:
+        content.add("camera", f"Frame rate: {item.value.text}")
+
+    def filter(self, item: ast.Filter, content: Content) -> None:
+        content.add("camera", f"Filtration: {item.text.value}")
+
+    def body(self, item: ast.Body, content: Content) -> None:
+        content.add("camera", f"Camera body: {item.text.value}")
+
+    def focus(self, item: ast.Focus, content: Content) -> None:
+        content.add("camera", say.focus(item, self.speaker_name))
+
+    def in_order(self, item, content: Content) -> None:
+        """Moves and the block's prose are said in their written order (see `camera`)."""
+
+    # ---- lighting ----------------------------------------------------------------------
+    def lighting(self, stmt: ast.Lighting, content: Content) -> None:
+        parts = Content(content.window)
+        for item in stmt.items:
+            LIGHTING_LOWERING[type(item)](self, item, parts)
+        quality = parts.texts("quality")
+        lines = parts.texts("light") + ([", ".join(quality) + " light quality"] if quality else [])
+        content.add("lighting", "Lighting: " + "; ".join(lines))
+
+    def light(self, item: ast.Light, content: Content) -> None:
+        content.add("light", say.light(item, say.words(item.anchor.text) if item.anchor is not None else None))
+
+    def quality(self, item: ast.Quality, content: Content) -> None:
+        content.add("quality", vocab.LIGHT_QUALITIES.get(item.name.text, item.name.text))
+
+    def lighting_prose(self, item: ast.Prose, content: Content) -> None:
+        content.add("light", say.clause(item.text.value))
+
+    # ---- beats, dialogue, sound --------------------------------------------------------
+    def beats(self, stmt: ast.Beats, content: Content) -> None:
+        for item in stmt.items:
+            BEAT_LOWERING[type(item)](self, item, content)
+
+    def beat(self, item: ast.Beat, content: Content) -> None:
+        bounds = range_ms(item.timing) if item.timing is not None else None
+        if bounds:
+            content.add("action", f"{say.time_range(*bounds)}: {item.text.value}", *bounds)
+        else:
+            content.add("action", item.text.value)
+
+    def beat_prose(self, item: ast.Prose, content: Content) -> None:
+        content.add("action", item.text.value)
+
+    def beat_line(self, item: ast.Line, content: Content) -> None:
+        if self.audible:
+            content.add("action", say.dialogue_line(item, self.speaker_name(item.speaker)))
+
+    def beat_pause(self, item: ast.Pause, content: Content) -> None:
+        if self.audible:
+            content.add("action", say.pause(item))
+
+    def beat_sound(self, item: ast.SoundLine, content: Content) -> None:
+        if self.audible:
+            content.add("action", say.sound_line(item))
+
+    def dialogue(self, stmt: ast.Dialogue, content: Content) -> None:
+        if self.audible:
+            for item in stmt.items:
+                DIALOGUE_LOWERING[type(item)](self, item, content)
+
+    def line(self, item: ast.Line, content: Content) -> None:
+        content.add("dialogue", say.dialogue_line(item, self.speaker_name(item.speaker)))
+
+    def pause(self, item: ast.Pause, content: Content) -> None:
+        content.add("dialogue", say.pause(item))
+
+    def dialogue_prose(self, item: ast.Prose, content: Content) -> None:
+        content.add("dialogue", item.text.value)
+
+    def sound(self, stmt: ast.Sound, content: Content) -> None:
+        if self.audible:
+            for item in stmt.items:
+                SOUND_LOWERING[type(item)](self, item, content)
+
+    def sound_line(self, item: ast.SoundLine, content: Content) -> None:
+        content.add("sound", say.sound_line(item))
+
+    def sound_prose(self, item: ast.Prose, content: Content) -> None:
+        content.add("sound", item.text.value)
+
+    def cut(self, stmt: ast.Cut, content: Content) -> None:
+        """A cut is gathered on its own, after the shot's shared content (see `prompt.py`)."""
+
+
+G = Gatherer
+STMT_LOWERING = {
+    # request fields, not prompt text
+    ast.ModelStmt: G.nothing, ast.SizeStmt: G.nothing, ast.DurationStmt: G.nothing, ast.ReferenceFile: G.nothing,
+    ast.ReferenceLastFrame: G.nothing, ast.Takes: G.nothing, ast.Variant: G.nothing,
+    # resolved once for the whole shot: its cast, props, palette and style
+    ast.Cast: G.nothing, ast.Props: G.nothing, ast.PaletteRef: G.nothing, ast.PaletteBlock: G.nothing,
+    ast.StyleRef: G.nothing, ast.StyleText: G.nothing, ast.StyleBlock: G.nothing,
+    ast.Prose: G.prose, ast.Setting: G.setting, ast.Atmosphere: G.atmosphere, ast.Physics: G.physics,
+    ast.Overlay: G.overlay, ast.Layers: G.layers, ast.Mood: G.mood, ast.Avoid: G.avoid, ast.Speed: G.speed,
+    ast.Loop: G.loop, ast.Camera: G.camera, ast.Lighting: G.lighting, ast.Beats: G.beats, ast.Dialogue: G.dialogue,
+    ast.Sound: G.sound, ast.Cut: G.cut,
+}
+CAMERA_LOWERING = {
+    ast.Framing: G.framing_or_angle, ast.Angle: G.framing_or_angle, ast.Lens: G.lens, ast.LensPreset: G.lens,
+    ast.Aperture: G.aperture, ast.Rig: G.rig, ast.Shutter: G.shutter, ast.Fps: G.fps, ast.Filter: G.filter,
+    ast.Body: G.body, ast.Focus: G.focus, ast.Move: G.in_order, ast.Prose: G.in_order,
+}
+LIGHTING_LOWERING = {ast.Light: G.light, ast.Quality: G.quality, ast.Prose: G.lighting_prose}
+LAYER_LOWERING = {ast.Layer: G.layer, ast.Prose: G.layers_prose}
+BEAT_LOWERING = {ast.Beat: G.beat, ast.Line: G.beat_line, ast.Pause: G.beat_pause, ast.SoundLine: G.beat_sound,
+                 ast.Prose: G.beat_prose}
+DIALOGUE_LOWERING = {ast.Line: G.line, ast.Pause: G.pause, ast.Prose: G.dialogue_prose}
+SOUND_LOWERING = {ast.SoundLine: G.sound_line, ast.Prose: G.sound_prose}
+del G
