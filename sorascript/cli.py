@@ -64,6 +64,19 @@ def _options(allow: list[str], deny: list[str]):
     return Options(allowed, denied)
 
 
+def _once_per_run(diagnostics, noted: set[str]) -> list:
+    """People need to read that a model is retired once per run, not once per
+    file that uses it (short and JSON output keep every one, for tools)."""
+    out = []
+    for d in diagnostics:
+        if d.code == "N001":
+            if d.message in noted:
+                continue
+            noted.add(d.message)
+        out.append(d)
+    return out
+
+
 def _summary(diagnostics) -> str:
     errors = sum(d.severity == "error" for d in diagnostics)
     warnings = sum(d.severity == "warning" for d in diagnostics)
@@ -92,6 +105,7 @@ def check(
     io_failed = False
     everything = []
     out = sys.stdout
+    noted: set[str] = set()
     for result in results:
         if result.problem:
             typer.echo(f"sorac: error: {result.problem}", err=True)
@@ -99,7 +113,7 @@ def check(
             continue
         everything.extend(result.diagnostics)
         if format is CheckFormat.human:
-            out.write(render_human(result.diagnostics, result.sources, color=_color(out)))
+            out.write(render_human(_once_per_run(result.diagnostics, noted), result.sources, color=_color(out)))
         elif format is CheckFormat.short:
             out.write(render_short(result.diagnostics))
     if format is CheckFormat.json:
@@ -134,7 +148,7 @@ def compile_(
     if result.problem:
         _fail(str(result.problem))
     if result.diagnostics:
-        sys.stderr.write(render_human(result.diagnostics, result.sources, color=_color(sys.stderr)))
+        sys.stderr.write(render_human(_once_per_run(result.diagnostics, set()), result.sources, color=_color(sys.stderr)))
     if result.plan is None:
         typer.echo(f"sorac: {_summary(result.diagnostics)}; no plan written", err=True)
         raise typer.Exit(1)
@@ -160,10 +174,15 @@ def _write_atomically(path: Path, text: str) -> None:
 
 
 @app.command()
-def explain(code: str = typer.Argument(..., help="A diagnostic code such as E402 or W101.")) -> None:
-    """Print the long explanation of a diagnostic code, with an example."""
-    from sorascript.diagnostics.explain import explanation
+def explain(code: Optional[str] = typer.Argument(None, help="A diagnostic code such as E402 or W101; none lists them all.",
+                                                 show_default=False)) -> None:
+    """Print the long explanation of a diagnostic code, with an example;
+    with no code, list every code with its one-line summary."""
+    from sorascript.diagnostics.explain import code_list, explanation
 
+    if code is None:
+        typer.echo(code_list().rstrip("\n"))
+        return
     text = explanation(code.strip().upper())
     if text is None:
         _fail(f"no such diagnostic code: {code} (codes look like E101, W104, N001)")

@@ -146,6 +146,43 @@ def move_form(verb: str) -> str:
     return " ".join(parts)
 
 
+# How each statement is written, for syntax errors ("`size` is written `size WxH`")
+# and the language reference. Moves are written as `move_form` says.
+STATEMENT_FORMS: dict[str, str] = {
+    "model": "model NAME",
+    "size": "size WxH",
+    "duration": "duration DURATION",
+    "setting": 'setting "…"` or `setting LOCATION',
+    "cast": "cast NAME, NAME",
+    "props": "props NAME, NAME",
+    "mood": 'mood "…"',
+    "physics": 'physics "…"',
+    "avoid": 'avoid "…"',
+    "atmosphere": 'atmosphere "…"',
+    "palette": "palette NAME` or a `palette:` block",
+    "style": 'style NAME`, `style "…"` or a `style:` block',
+    "reference": 'reference "file.png"` or `reference last frame of SHOT',
+    "speed": "speed FACTOR",
+    "overlay": 'overlay "text" [POSITION] [RANGE] [in-frame]',
+    "loop": "loop short|normal|long",
+    "takes": "takes N",
+    "cut": 'cut RANGE ["title"]:',
+    "variant": "variant NAME:",
+    "framing": "framing NAME",
+    "angle": "angle NAME [ANGLE]",
+    "lens": 'lens FOCAL [f/STOP] ["…"]` or `lens PRESET',
+    "aperture": "aperture f/STOP",
+    "rig": 'rig NAME ["…"]',
+    "shutter": "shutter ANGLE",
+    "fps": "fps FRAMERATE",
+    "filter": 'filter "…"',
+    "body": 'body "…"',
+    "focus": 'focus shallow|deep ["…"]`, `focus on NAME` or `focus on "…"',
+    "quality": "quality soft|hard|diffuse",
+    "pause": "pause [DURATION]",
+}
+
+
 # Where a statement word belongs, to say "`pan` goes inside `camera:`" when it
 # stands in another block (E107).
 STATEMENT_HOME: dict[str, str] = {}

@@ -165,7 +165,7 @@ def test_version(flag):
     assert done.stdout.strip() == f"sorac {__version__}"
 
 
-@pytest.mark.parametrize("args", [["check"], ["check", "--format", "xml", "a.shot"], ["explain"], ["frobnicate"],
+@pytest.mark.parametrize("args", [["check"], ["check", "--format", "xml", "a.shot"], ["explain", "E9999"], ["frobnicate"],
                                   ["check", "--nope", "a.shot"]])
 def test_usage_errors_exit_2_without_a_traceback(args, tmp_path):
     done = run_sorac(*args, cwd=tmp_path)

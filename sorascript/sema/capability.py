@@ -15,6 +15,7 @@ from sorascript.syntax import ast
 from sorascript.suggest import closest
 
 _IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp"}
+_FORMAT_NAMES = {"png": "PNG", "jpeg": "JPEG", "webp": "WebP"}
 
 
 _OTHER_FORMATS = [
@@ -188,7 +189,7 @@ class CapabilityChecker:
                 hint.append(f"the shot names no `size`, so it renders at the default {size_text(shot.size)}")
             self.report(make(
                 "E505", f"reference `{stmt.path.value}` is {size_text(dimensions)} but the shot is {size_text(shot.size)}",
-                stmt.path.span, f"{kind.upper()} of {size_text(dimensions)}", help=hint,
+                stmt.path.span, f"{_FORMAT_NAMES.get(kind, kind)} of {size_text(dimensions)}", help=hint,
             ))
 
     def cameos(self, shot: ResolvedShot) -> None:

@@ -461,13 +461,13 @@ class DeclChecker:
                 self.quantity(move.amount, spec.amount, f"`{verb}`", positive=True)
         if move.over is not None:
             self.quantity(move.over, "duration", "`over`", positive=True)
-        for framing in (move.from_framing, move.to_framing):
-            if framing is None:
-                continue
-            if not spec.framings:
-                self.not_taken(framing, f"`{verb}`", ["only `push`, `pull` and `dolly` go from one framing to another",
-                                                      f"`{verb}` is written `{form}`"])
-            else:
+        framings = [f for f in (move.from_framing, move.to_framing) if f is not None]
+        if framings and not spec.framings:
+            self.report(make("E304", f"`{verb}` takes no `from`/`to` framings", framings[0].span.to(framings[-1].span),
+                             "not taken here", help=["only `push`, `pull` and `dolly` go from one framing to another",
+                                                     f"`{verb}` is written `{form}`"]))
+        elif framings:
+            for framing in framings:
                 self.word(framing, vocab.FRAMINGS, "framing")
         for item in move.extra:
             self.not_taken(item, f"a `{verb}` move", f"`{verb}` is written `{form}`")

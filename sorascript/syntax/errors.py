@@ -126,8 +126,61 @@ def syntax_diagnostic(error: UnexpectedInput, source: SourceFile, terminals: dic
         before = source.line_text(token.line)[: (token.column or 1) - 1].rstrip()
         if before.endswith('"'):
             hint = ("descriptive words go inside the quotes; outside them every word is read as a keyword or a name",)
-    return make("E101", f"expected {_describe_expected(expected, terminals)}, found {_describe_found(error)}", span,
-                "unexpected here", help=hint)
+    message = f"expected {_describe_expected(expected, terminals)}, found {_describe_found(error)}"
+    form = _statement_form(source, token)
+    if form is not None:
+        message, hint = form[0] or message, form[1] + hint
+    return make("E101", message, span, "unexpected here", help=hint)
+
+
+_LEADING_TIMING = re.compile(r"\s*(?:at\s+\S+|\S+\.\.\S+)\s+")
+
+
+def _statement_form(source: SourceFile, token) -> tuple[str | None, tuple[str, ...]] | None:
+    """What the statement the error is in looks like when written right: a
+    message naming the form where a common mistake is recognised, and the form."""
+    if token.line is None:
+        return None
+    line = source.line_text(token.line)
+    code = line.split("//", 1)[0]
+    timing = _LEADING_TIMING.match(code)
+    words = code[timing.end() if timing else 0:].split()
+    if not words:
+        return None
+    word = words[0]
+    rest = " ".join(words[1:])
+    if word in vocab.MOVES:
+        form = vocab.move_form(word)
+        spec = vocab.MOVES[word]
+        focal = re.search(r"from\s+(\d+(?:\.\d+)?)mm\s+to\s+(\d+(?:\.\d+)?)mm", rest)
+        if word == "zoom" and focal and float(focal.group(1)) > 0:
+            ratio = float(focal.group(2)) / float(focal.group(1))
+            direction = "in" if ratio >= 1 else "out"
+            factor = ratio if ratio >= 1 else 1 / ratio
+            return (f"`zoom` takes a factor, not focal lengths",
+                    (f"{focal.group(1)}mm to {focal.group(2)}mm is about `zoom {direction} {factor:.1f}x`",
+                     f"a zoom is written `{form}`"))
+        if spec.framings and re.search(r"(?:from|to)\s+\d", rest):
+            return (f"`{word}` goes from one framing to another, not from a focal length",
+                    (f"write e.g. `{word} {next(iter(spec.directions))} from medium to close-up`", f"`{word}` is written `{form}`"))
+        return None, (f"a `{word}` move is written `{form}`",)
+    form = vocab.STATEMENT_FORMS.get(word)
+    if form is None:
+        return None
+    if word == "size" and re.fullmatch(r"\d+\s*:\s*\d+", rest):
+        portrait = rest.replace(" ", "") in ("9:16", "2:3", "3:4")
+        example = "720x1280" if portrait else "1280x720"
+        return (f"`{rest.replace(' ', '')}` is an aspect ratio: a size is written `WxH` in pixels",
+                (f"write e.g. `size {example}`", "the model's profile lists the sizes it renders"))
+    if word == "lens" and re.search(r"\b[Tt]\d", rest):
+        stop = re.search(r"\b[Tt](\d+(?:\.\d+)?)", rest).group(1)
+        return ("a lens's stop is written `f/N`, not as a T-stop",
+                (f"write `lens {words[1]} f/{stop}`", f"a lens is written `{form}`"))
+    quoted = re.search(r'"[^"]*"', rest)
+    if word in ("framing", "loop", "quality", "model", "takes", "speed", "aperture", "shutter", "fps") and quoted:
+        return (f"`{word}` takes one value, not a description",
+                (f"`{word}` is written `{form}`", f"say more in a quoted line of its own, below it: `{quoted.group(0)}`"))
+    return None, (f"`{word}` is written `{form}`",)
 
 
 def parser_expected(error: UnexpectedToken) -> set[str]:
