@@ -356,7 +356,7 @@ def test_seams_sheet_needs_a_join(src, tmp_path):
 # --- imports --------------------------------------------------------------------
 
 def test_media_modules_import_without_pillow_or_opentimelineio():
-    code = ("import sys, sorascript.render.media, sorascript.render.assemble; "
+    code = ("import sys, sorascript.render.media, sorascript.render.assemble, sorascript.render.export; "
             "print(sorted(m for m in ('PIL', 'opentimelineio', 'imageio_ffmpeg') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
