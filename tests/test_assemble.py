@@ -233,6 +233,9 @@ def test_a_failed_encode_never_takes_the_outputs_name(src, tmp_path):
 def test_a_crossfade_longer_than_a_shot_is_refused(src, tmp_path):
     with pytest.raises(MediaError, match="shorter than both shots"):
         stitch([clip(src, "red"), clip(src, "green")], [Transition("crossfade", 1.5)], tmp_path / "x.mp4")
+    with pytest.raises(MediaError, match="green is too short for the crossfades on both its sides"):
+        stitch([clip(src, "red"), clip(src, "green"), clip(src, "blue")],
+               [Transition("crossfade", 1.0), Transition("crossfade", 1.0)], tmp_path / "x.mp4")
     with pytest.raises(MediaError, match="2 shots need 1 transitions"):
         stitch([clip(src, "red"), clip(src, "green")], [], tmp_path / "x.mp4")
 

@@ -274,6 +274,8 @@ def _parts(clips: list[Clip], transitions: list[Transition], end: Transition | N
             if not 0 < length < shortest:
                 raise MediaError(f"crossfade {transition.length_s:g}s between {clips[i].name} and {clips[i + 1].name} "
                                  f"must be shorter than both shots")
+            if i > 0 and overlaps[-1] + length > frames[i]:
+                raise MediaError(f"shot {clips[i].name} is too short for the crossfades on both its sides")
             overlaps.append(length)
             continue
         overlaps.append(0)
@@ -305,11 +307,11 @@ def _clip_filters(i: int, info: Probe, part: _Part, size: tuple[int, int], rate:
                  "asetpts=PTS-STARTPTS", "apad", f"atrim=end_sample={samples}"]
     else:  # silence, so that every join has sound to join
         audio = [f"anullsrc=r={AUDIO_RATE}:cl=stereo", f"atrim=end_sample={samples}"]
-    fade_samples = lambda n: round(n / rate * AUDIO_RATE)  # noqa: E731
-    if part.fade_in:
-        audio.append(f"afade=t=in:ss=0:ns={fade_samples(part.fade_in)}")
-    if part.fade_out:
-        audio.append(f"afade=t=out:ss={samples - fade_samples(part.fade_out)}:ns={fade_samples(part.fade_out)}")
+    fade_in, fade_out = (round(n / rate * AUDIO_RATE) for n in (part.fade_in, part.fade_out))
+    if fade_in:
+        audio.append(f"afade=t=in:ss=0:ns={fade_in}")
+    if fade_out:
+        audio.append(f"afade=t=out:ss={samples - fade_out}:ns={fade_out}")
     return [f"[{i}:v]" + ",".join(video) + f"[v{i}]", ",".join(audio) + f"[a{i}]"]
 
 

@@ -125,9 +125,10 @@ def probe(path: Path) -> Probe:
         raise MediaError(f"cannot run ffmpeg ({error.strerror})") from None
     header = _input_header(done.stderr.decode("utf-8", "replace"))
     video = _video_stream(header)
+    if video is None and header:  # ffmpeg read the file, and it holds no moving picture
+        raise MediaError(f"{path} is not a readable video (no video stream)")
     if done.returncode != 0 or video is None:
-        reason = "no video stream" if done.returncode == 0 or (header and video is None) else _reason(done.stderr)
-        raise MediaError(f"{path} is not a readable video ({reason})")
+        raise MediaError(f"{path} is not a readable video ({_reason(done.stderr)})")
     width, height, fps = video
     counts = re.findall(r"^frame=(\d+)", done.stdout.decode("ascii", "replace"), re.M)
     frames = int(counts[-1]) if counts else 0
