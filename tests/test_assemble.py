@@ -62,6 +62,16 @@ def test_probe_reads_size_rate_frames_and_sound(src):
     assert probe(src / "blue.mp4").has_audio is False
 
 
+def test_names_with_colons_and_dashes_are_files(src, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # relative names, as a project's renders/ folder gives them
+    (tmp_path / "take:1.mp4").write_bytes((src / "red.mp4").read_bytes())
+    source, out = Path("take:1.mp4"), Path("-seq:1.mp4")
+    stitch([Clip("red", source), Clip("red2", source)], [Transition("cut")], out)
+    assert probe(out).frames == 96
+    extract_frame(out, None, Path("last:1.png"))
+    assert near(mean_colour(load(tmp_path / "last:1.png")), RED)
+
+
 def test_probe_knows_ntsc_rates(tmp_path):
     info = probe(make_clip(tmp_path / "ntsc.mp4", fps="24000/1001", seconds=1, audio=False))
     assert abs(info.fps - 24000 / 1001) < 1e-9

@@ -24,7 +24,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sorascript.render.media import MediaError, Probe, atomic_output, exact_rate, frame_pixels, probe, run_ffmpeg
+from sorascript.render.media import (MediaError, Probe, atomic_output, exact_rate, ffmpeg_path, frame_pixels, probe,
+                                     run_ffmpeg)
 
 if TYPE_CHECKING:
     from PIL import Image, ImageFont
@@ -167,13 +168,13 @@ def draw_overlays(clip: Path, overlays: list[Overlay], out: Path) -> None:
                 for n, overlay in enumerate(overlays, start=1):
                     png = Path(scratch) / f"overlay{n}.png"
                     overlay_layer(overlay, info.width, info.height).save(png)
-                    inputs += ["-i", str(png)]
+                    inputs += ["-i", ffmpeg_path(png)]
                     when = f"gte(t,{overlay.start_s:.6f})*lt(t,{overlay.end_s:.6f})"
                     graph.append(f"[{last}][{n}:v]overlay=x=0:y=0:eof_action=repeat:enable='{when}'[v{n}]")
                     last = f"v{n}"
                 graph.append(f"[{last}]format=yuv420p[v]")
-                run_ffmpeg(["-i", str(clip), *inputs, "-filter_complex", ";".join(graph),
-                            "-map", "[v]", "-map", "0:a?", *VIDEO_CODEC, "-c:a", "copy", *CONTAINER, str(tmp)],
+                run_ffmpeg(["-i", ffmpeg_path(clip), *inputs, "-filter_complex", ";".join(graph),
+                            "-map", "[v]", "-map", "0:a?", *VIDEO_CODEC, "-c:a", "copy", *CONTAINER, ffmpeg_path(tmp)],
                            what=f"cannot draw overlays on {clip.name}")
         _expect(tmp, frames=info.frames, audio=info.has_audio, what=f"overlays on {clip.name}")
 
@@ -216,7 +217,7 @@ def make_loop(clip: Path, mode: str, out: Path) -> None:
         ]
         maps += ["-map", "[a]", *AUDIO_CODEC]
     with atomic_output(out) as tmp:
-        run_ffmpeg(["-i", str(clip), "-filter_complex", ";".join(graph), *maps, *VIDEO_CODEC, *CONTAINER, str(tmp)],
+        run_ffmpeg(["-i", ffmpeg_path(clip), "-filter_complex", ";".join(graph), *maps, *VIDEO_CODEC, *CONTAINER, ffmpeg_path(tmp)],
                    what=f"cannot loop {clip.name}")
         _expect(tmp, frames=body, audio=info.has_audio, what=f"the loop of {clip.name}")
 
@@ -369,10 +370,10 @@ def stitch(clips: list[Clip], transitions: list[Transition], out: Path, *,
     for i, (info, part) in enumerate(zip(probes, parts)):
         graph += _clip_filters(i, info, part, size, rate, conform is not None)
     joins, total = _join_filters(parts, transitions, overlaps, rate)
-    inputs = [arg for clip in clips for arg in ("-i", str(clip.path))]
+    inputs = [arg for clip in clips for arg in ("-i", ffmpeg_path(clip.path))]
     with atomic_output(out) as tmp:
         run_ffmpeg([*inputs, "-filter_complex", ";".join(graph + joins), "-map", "[v]", "-map", "[a]",
-                    *VIDEO_CODEC, *AUDIO_CODEC, *CONTAINER, str(tmp)],
+                    *VIDEO_CODEC, *AUDIO_CODEC, *CONTAINER, ffmpeg_path(tmp)],
                    what=f"cannot stitch {out.name}")
         _expect(tmp, frames=total, audio=True, what=out.name, size=size)
 

@@ -86,6 +86,11 @@ def atomic_output(out: Path) -> Iterator[Path]:
         tmp.unlink(missing_ok=True)
 
 
+def ffmpeg_path(path: Path) -> str:
+    """A file name as an ffmpeg argument: `file:` keeps a colon in it from reading as a protocol."""
+    return f"file:{path}"
+
+
 # --- probe -------------------------------------------------------------------
 
 _PREFIX = re.compile(r"^\[[^\]]* @ 0x[0-9a-f]+\]\s*")
@@ -116,7 +121,7 @@ def probe(path: Path) -> Probe:
     if not path.is_file():
         raise MediaError(f"{path}: no such file")
     command = [
-        ffmpeg_exe(), "-hide_banner", "-nostdin", "-nostats", "-xerror", "-i", str(path),
+        ffmpeg_exe(), "-hide_banner", "-nostdin", "-nostats", "-xerror", "-i", ffmpeg_path(path),
         "-map", "0:v:0", "-c", "copy", "-f", "null", "-progress", "pipe:1", "-",
     ]
     try:
@@ -200,7 +205,7 @@ def _frame_args(path: Path, info: Probe, at_s: float | None, size: tuple[int, in
         filters.append(f"scale={width}:{height}:force_original_aspect_ratio=increase:flags=lanczos")
         filters.append(f"crop={width}:{height}")
     filters.append("setsar=1")
-    return ["-ss", f"{start:.6f}", "-i", str(path), "-map", "0:v:0", "-vf", ",".join(filters),
+    return ["-ss", f"{start:.6f}", "-i", ffmpeg_path(path), "-map", "0:v:0", "-vf", ",".join(filters),
             "-frames:v", "1", "-fps_mode", "passthrough"]
 
 
@@ -216,7 +221,7 @@ def extract_frame(path: Path, at_s: float | None, out_png: Path, size: tuple[int
     info = probe(path)
     expected = size or (info.width, info.height)
     with atomic_output(out_png) as tmp:
-        run_ffmpeg([*_frame_args(path, info, at_s, size), "-update", "1", "-c:v", "png", str(tmp)],
+        run_ffmpeg([*_frame_args(path, info, at_s, size), "-update", "1", "-c:v", "png", ffmpeg_path(tmp)],
                    what=f"cannot extract a frame of {path.name}")
         try:
             with Image.open(tmp) as image:
