@@ -14,8 +14,8 @@ from PIL import Image, ImageChops
 
 from media_helpers import (all_frames, audio_samples, difference, load, make_clip, make_two_colours, mean_colour,
                            near, rms)
-from sorascript.render.assemble import (Clip, Conform, Overlay, Transition, check_format, draw_overlays, make_loop,
-                                        overlay_layer, seams_sheet, stitch)
+from sorascript.render.assemble import (Clip, Conform, Overlay, Transition, check_format, check_plan_format,
+                                        draw_overlays, make_loop, overlay_layer, seams_sheet, stitch)
 from sorascript.render.media import MediaError, extract_frame, ffmpeg_exe, frame_pixels, probe
 
 FRAME = 1 / 24
@@ -195,6 +195,24 @@ def test_different_formats_are_an_error_naming_both_shots(src, tmp_path):
     with pytest.raises(MediaError, match="red and tall differ in size"):
         stitch([clip(src, "red"), clip(src, "tall")], [Transition("cut")], out)
     assert not out.exists()
+
+
+def test_different_formats_in_the_plan_are_an_error_before_rendering():
+    def job(name, size, fps=None, kind="create", after=()):
+        request = {"size": size, "seconds": "4", "prompt": "…", **({"fps": fps} if fps else {})}
+        return {"name": name, "kind": kind, "request": request if kind == "create" else {"prompt": "…"},
+                "after": list(after)}
+    plan = {"jobs": [job("wide", "1280x720", 24), job("tall", "720x1280"), job("wide_fog", None, kind="remix",
+                                                                                 after=["wide"]),
+                     job("fast", "1280x720", 30)]}
+    sequence = {"name": "s", "jobs": ["wide", "wide_fog", "wide.take2", "tall"]}
+    assert check_plan_format(plan, sequence) == (
+        "shots wide and tall differ in size (1280x720 and 720x1280): a sequence is one format; "
+        "add `conform 1280x720 24fps` to the sequence to scale and pad them")
+    assert check_plan_format(plan, {**sequence, "conform": {"size": "1280x720", "fps": 24}}) is None
+    assert check_plan_format(plan, {"name": "s", "jobs": ["wide", "wide_fog", "wide.take2"]}) is None
+    assert "frame rate (24fps and 30fps)" in check_plan_format(plan, {"name": "s", "jobs": ["wide", "fast"]})
+    assert check_plan_format(plan, {"name": "s", "jobs": ["tall", "fast"]}).startswith("shots tall and fast differ in size")
 
 
 def test_conform_scales_and_letterboxes_to_one_format(src, tmp_path):

@@ -228,17 +228,18 @@ def _fps_text(fps: float) -> str:
     return f"{round(fps, 3):g}fps"
 
 
-def _format_error(clips: list[Clip], probes: list[Probe]) -> str | None:
-    first, head = clips[0], probes[0]
-    for clip, info in zip(clips[1:], probes[1:]):
-        if (info.width, info.height) != (head.width, head.height):
-            what = f"size ({head.width}x{head.height} and {info.width}x{info.height})"
-        elif abs(info.fps - head.fps) > 0.01:
-            what = f"frame rate ({_fps_text(head.fps)} and {_fps_text(info.fps)})"
+def _format_error(shots: list[tuple[str, int, int, float | None]]) -> str | None:
+    """Shots as (name, width, height, fps or None when unknown): the first that differs from the first shot."""
+    first, width, height, fps = shots[0]
+    for name, other_width, other_height, other_fps in shots[1:]:
+        if (other_width, other_height) != (width, height):
+            what = f"size ({width}x{height} and {other_width}x{other_height})"
+        elif fps and other_fps and abs(other_fps - fps) > 0.01:
+            what = f"frame rate ({_fps_text(fps)} and {_fps_text(other_fps)})"
         else:
             continue
-        return (f"shots {first.name} and {clip.name} differ in {what}: a sequence is one format; "
-                f"add `conform {head.width}x{head.height} {_fps_text(head.fps)}` to the sequence to scale and pad them")
+        return (f"shots {first} and {name} differ in {what}: a sequence is one format; "
+                f"add `conform {width}x{height} {_fps_text(fps or 24)}` to the sequence to scale and pad them")
     return None
 
 
@@ -247,7 +248,48 @@ def check_format(clips: list[Clip], conform: Conform | None) -> str | None:
     else a one-line error naming the first shot and the first that differs from it."""
     if conform is not None or len(clips) < 2:
         return None
-    return _format_error(clips, [probe(clip.path) for clip in clips])
+    return _format_error(_shapes(clips, [probe(clip.path) for clip in clips]))
+
+
+def _shapes(clips: list[Clip], probes: list[Probe]) -> list[tuple[str, int, int, float | None]]:
+    return [(clip.name, info.width, info.height, info.fps) for clip, info in zip(clips, probes)]
+
+
+def plan_job(jobs: dict[str, dict], name: str) -> dict | None:
+    """The job a sequence entry names; `SHOT.takeN` is a take of job SHOT."""
+    if name in jobs:
+        return jobs[name]
+    take = re.fullmatch(r"(.+)\.take\d+", name)
+    return jobs.get(take.group(1)) if take else None
+
+
+def generating_job(jobs: dict[str, dict], job: dict) -> dict:
+    """The create job whose request set a video's size and rate (a remix or extension keeps its source's)."""
+    seen = set()
+    while job.get("kind", "create") in ("remix", "extend") and job.get("after") and job["name"] not in seen:
+        seen.add(job["name"])
+        source = jobs.get(job["after"][0])
+        if source is None:
+            break
+        job = source
+    return job
+
+
+def check_plan_format(plan: dict, sequence: dict) -> str | None:
+    """`check_format` before anything is rendered, from the plan's requests:
+    sizes, and frame rates where the requests give them (`request.fps`)."""
+    if sequence.get("conform"):
+        return None
+    jobs = {job["name"]: job for job in plan.get("jobs", [])}
+    shots = []
+    for name in sequence.get("jobs", []):
+        job = plan_job(jobs, name)
+        request = generating_job(jobs, job).get("request", {}) if job else {}
+        size = re.fullmatch(r"(\d+)x(\d+)", str(request.get("size", "")))
+        if size:
+            fps = request.get("fps")
+            shots.append((name, int(size.group(1)), int(size.group(2)), float(fps) if fps else None))
+    return _format_error(shots) if len(shots) > 1 else None
 
 
 def _seconds(frames: int, rate: Fraction) -> str:
@@ -359,7 +401,7 @@ def stitch(clips: list[Clip], transitions: list[Transition], out: Path, *,
             raise MediaError(f"unknown transition {transition.kind!r}")
     probes = [probe(clip.path) for clip in clips]
     if conform is None:
-        error = _format_error(clips, probes)
+        error = _format_error(_shapes(clips, probes))
         if error:
             raise MediaError(error)
         size, rate = (probes[0].width, probes[0].height), exact_rate(probes[0].fps)

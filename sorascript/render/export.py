@@ -28,11 +28,10 @@ Layout:
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
-from sorascript.render.assemble import Transition
+from sorascript.render.assemble import Transition, generating_job, plan_job
 from sorascript.render.media import MediaError, atomic_output
 
 FCP_PACKAGE = "otio-fcp-adapter"
@@ -112,11 +111,9 @@ class _Builder:
 
     def job(self, name: str, sequence: str) -> tuple[str, dict]:
         """A sequence's entry and its job; `SHOT.takeN` names a take of job SHOT."""
-        if name in self.jobs:
-            return name, self.jobs[name]
-        take = re.fullmatch(r"(.+)\.take\d+", name)
-        if take and take.group(1) in self.jobs:
-            return name, self.jobs[take.group(1)]
+        job = plan_job(self.jobs, name)
+        if job is not None:
+            return name, job
         raise ExportError(f"sequence {sequence} names {name}, which is not a job of the plan")
 
     def length(self, job: dict, seen: frozenset = frozenset()) -> float:
@@ -138,9 +135,7 @@ class _Builder:
         return self.jobs[after[0]]
 
     def requested_fps(self, job: dict) -> float | None:
-        while job.get("kind", "create") in ("extend", "remix"):
-            job = self.source(job)
-        fps = job.get("request", {}).get("fps")
+        fps = generating_job(self.jobs, job).get("request", {}).get("fps")
         return float(fps) if fps else None
 
     # --- OTIO ---
