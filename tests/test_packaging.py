@@ -25,6 +25,7 @@ def test_wheel_carries_grammar_stdlib_and_data(tmp_path):
     for module in ("models", "lenses", "palettes", "styles"):
         assert f"sorascript/stdlib/{module}.shot" in names
     assert "sorascript/sema/lints.toml" in names
+    assert {"sorascript/render/fonts/DejaVuSans-Bold.ttf", "sorascript/render/fonts/LICENSE.DejaVu.txt"} <= names
     assert any(n.startswith("sorascript/diagnostics/explain/E1") and n.endswith(".md") for n in names)
     # one copy of each in the repository: the wheel's come from the top-level folders
     assert not (REPO / "sorascript" / "grammar").exists()
