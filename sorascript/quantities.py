@@ -1,7 +1,7 @@
 """Quantities: the one home of units, their slips, reading a literal, the
 bounds of each kind, and how quantities are written back for people.
 
-Every unit is a type (LANGUAGE.md's table, docs/language.md "Quantities").
+Every unit is a type (docs/language.md, "Lexical structure").
 A literal is read into a kind and a value: integer milliseconds for
 durations, (width, height) for sizes, "#rrggbb" for colours, a number
 otherwise. Literals are bounded (at most nine digits before the point and six

@@ -1,4 +1,4 @@
-"""Assembly on real clips (LANGUAGE.md section 10): probe, frames, sequences,
+"""Assembly on real clips (docs/language.md, "Assembly"): probe, frames, sequences,
 overlays, loops, seams sheets. Every clip is made here with the bundled
 ffmpeg, small (160x90 or 320x180, 24 fps, 1-3 s) so the whole file is fast."""
 

@@ -34,7 +34,7 @@ settings.register_profile(
 PROFILE = settings.get_profile("sorascript-compile-properties")
 VALIDATOR = Draft202012Validator(plan_schema())
 
-# The standard library's profiles (std/models) and the hosted prices (API-NOTES).
+# The standard library's profiles (std/models) and the hosted prices.
 PRICES = {
     "sora-2": {"720x1280": Decimal("0.10"), "1280x720": Decimal("0.10")},
     "sora-2-pro": {

@@ -49,7 +49,7 @@ def fuzz(max_examples: int):
 
 EXAMPLE = (REPO / "examples" / "neon_diner.shot").read_text(encoding="utf-8")
 
-# Snippets of LANGUAGE.md sections 2-4, put together as one valid program.
+# Snippets of the language (docs/language.md), put together as one valid program.
 SNIPPETS = textwrap.dedent('''\
     import "std/palettes"        // standard library module
     import "cast.shot"           // relative to this file

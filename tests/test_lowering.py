@@ -1,4 +1,4 @@
-"""The lowering against LANGUAGE.md section 6 and the prompting guide: the
+"""The lowering against docs/language.md ("The plan") and the prompting guide: the
 prompt's layout section by section, how moves, beats, dialogue and cuts are
 said, overlays, remixes and extensions, references, sequences, defaults,
 `from` and variants, takes and cost."""
@@ -281,7 +281,7 @@ def test_move_phrases(tmp_path):
 
 
 def test_the_camera_set_up_comes_before_the_moves(tmp_path):
-    """Camera shot, lens, rig, then the moves (LANGUAGE.md section 6), even when
+    """Camera shot, lens, rig, then the moves (docs/language.md, "The plan"), even when
     the block names the lens after a move."""
     text = camera_prompt(tmp_path, (
         "        pan left 10deg over 2s\n"

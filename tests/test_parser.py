@@ -1,4 +1,4 @@
-"""The parser builds the exact AST for every construct of LANGUAGE.md sections 2-4.
+"""The parser builds the exact AST for every construct of docs/language.md.
 
 Expected trees are written with the AST constructors; spans are excluded from
 node equality, so they are given as `None` here and checked separately in the

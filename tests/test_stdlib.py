@@ -1,8 +1,8 @@
 """The standard library: every module parses, checks clean and says what it should.
 
-The figures asserted for the model profiles are the contract of LANGUAGE.md and
-API-NOTES.md (sizes, durations, prices, retirement date); a change to them is a
-change to what `sorac` accepts and what it charges, so it must be deliberate.
+The figures asserted for the model profiles are the hosted service's
+published figures (sizes, durations, prices, retirement date); a change to
+them is a change to what `sorac` accepts and what it charges, so it must be deliberate.
 """
 
 from __future__ import annotations

@@ -58,7 +58,7 @@ HANG_MARKER = "[[hang]]"
 SECONDS = ("4", "8", "12", "16", "20")
 BASE_SIZES = ("720x1280", "1280x720")
 PRO_SIZES = BASE_SIZES + ("1024x1792", "1792x1024", "1920x1080", "1080x1920")
-# model -> sizes it renders (the hosted service's limits, see API-NOTES.md)
+# model -> sizes it renders (the hosted service's limits)
 SORA_MODELS: dict[str, tuple[str, ...]] = {
     "sora-2": BASE_SIZES,
     "sora-2-2025-10-06": BASE_SIZES,

@@ -1,6 +1,6 @@
 """From rendered clips to a film: overlays, loops, sequences and seams sheets.
 
-Pure functions over files (LANGUAGE.md section 10). Each writes its output
+Pure functions over files (docs/language.md, "Assembly"). Each writes its output
 through `media.atomic_output` and checks it with `media.probe` (or by opening
 the image) before the output takes its name, and raises MediaError on
 failure. The encodes are reproducible: the same inputs give the same bytes

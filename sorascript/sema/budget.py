@@ -23,7 +23,7 @@ from sorascript.sema.timing import ms
 from sorascript.sema.views import Job
 from sorascript.syntax import ast
 
-# The Videos API's extension limits (API-NOTES): each 4-20 s, at most 6 on one
+# The Videos API's extension limits: each 4-20 s, at most 6 on one
 # video, 120 s in all.
 EXTENSION_MIN_MS = 4000
 EXTENSION_MAX_MS = 20000
