@@ -24,6 +24,19 @@ def _table(title: str, rows: dict, left: str = "word", right: str = "the prompt 
     return "\n".join(lines)
 
 
+def _move_example(verb: str, spec) -> str:
+    words = [verb]
+    if spec.directions:
+        words.append(next(iter(spec.directions)))
+    if spec.subject:
+        words.append('"the skater"')
+    if spec.amount:
+        words.append({"angle": "30deg", "factor": "2x"}[spec.amount])
+    if spec.framings:
+        words.append("from close-up to medium" if words[1] in ("out", "back") else "from medium to close-up")
+    return "0s..2s " + " ".join(words) if verb != "hold" else "at 4s hold over 2s"
+
+
 def generate() -> str:
     sys.path.insert(0, str(PAGE.parent.parent))
     from sorascript import quantities, vocab
@@ -47,10 +60,11 @@ def generate() -> str:
         "**Overlay positions** (`overlay \"…\" POSITION`): "
         + ", ".join(f"`{p}`" for p in sorted(vocab.OVERLAY_POSITIONS)) + "; the default is `bottom`.",
     ]
-    moves = ["**Camera moves**", "", "| move | written | axis | the prompt says |", "|---|---|---|---|"]
+    moves = ["**Camera moves**", "", "| move | written | example | axis | the prompt says |", "|---|---|---|---|---|"]
     for verb, spec in vocab.MOVES.items():
         axis = spec.axis if spec.axis is not None else "none (a hold overlaps no move)"
-        moves.append(f"| `{verb}` | `{vocab.move_form(verb)}` | {axis} | {spec.phrase} |")
+        form = vocab.move_form(verb).replace("|", "\\|")  # a bar in a table cell must be escaped, even in code
+        moves.append(f"| `{verb}` | `{form}` | `{_move_example(verb, spec)}` | {axis} | {spec.phrase} |")
     parts.append("\n".join(moves))
     units = ["**Units**", "", "| unit | kind |", "|---|---|"]
     units += [f"| `{unit}` | {quantities.article(kind)} |" for unit, (kind, _) in quantities.UNITS.items()]
