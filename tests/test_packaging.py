@@ -27,9 +27,46 @@ def test_wheel_carries_grammar_stdlib_and_data(tmp_path):
     assert "sorascript/sema/lints.toml" in names
     assert {"sorascript/render/fonts/DejaVuSans-Bold.ttf", "sorascript/render/fonts/LICENSE.DejaVu.txt"} <= names
     assert any(n.startswith("sorascript/diagnostics/explain/E1") and n.endswith(".md") for n in names)
+    # the parser's tables are built into the wheel, and they are the grammar's
+    assert "sorascript/syntax/parse_tables.json" in names
+    shipped = tmp_path / "parse_tables.json"
+    shipped.write_bytes(zipfile.ZipFile(wheel).read("sorascript/syntax/parse_tables.json"))
+    assert_tables_parse_as_the_grammar(shipped)
     # one copy of each in the repository: the wheel's come from the top-level folders
     assert not (REPO / "sorascript" / "grammar").exists()
     assert not (REPO / "sorascript" / "stdlib").exists()
+
+
+def assert_tables_parse_as_the_grammar(path: Path) -> None:
+    from lark import Lark
+
+    from sorascript.source import SourceFile
+    from sorascript.syntax import parser, tables
+    from sorascript.syntax.build import Builder
+
+    grammar = resources.grammar_text()
+    live = dict(postlex=parser.Indenter(parser._context), transformer=Builder(parser._context))
+    loaded = tables.load(grammar, path, **live)
+    assert loaded is not None, "the shipped tables do not load"
+    built = Lark(grammar, **tables.OPTIONS, **live)
+    text = (REPO / "examples" / "film" / "film.shot").read_text(encoding="utf-8")
+    results = []
+    for lark_parser in (loaded, built):
+        parser._context.reset(SourceFile("film.shot", text))
+        results.append(lark_parser.parse(text))
+    assert results[0] == results[1] and len(results[0]) > 5
+
+
+def test_damaged_or_foreign_tables_are_not_used(tmp_path):
+    """A damaged table file, or one of another grammar, is ignored: the parser is built from the grammar."""
+    from sorascript.syntax import tables
+
+    grammar = resources.grammar_text()
+    for content in ("", "{not json", '{"grammar_sha256": "0", "lark": "0"}', "[1, 2, 3]"):
+        path = tmp_path / "parse_tables.json"
+        path.write_text(content, encoding="utf-8")
+        assert tables.load(grammar, path) is None
+    assert tables.load(grammar, tmp_path / "missing.json") is None
 
 
 def test_installed_package_finds_its_grammar_and_stdlib():

@@ -1,14 +1,14 @@
 """Parse `.shot` text into the AST.
 
 One Lark LALR parser with the contextual lexer, built once per process (its
-tables cached on disk), with the AST builder applied during parsing. After a
+tables shipped in the package, see `tables.py`), with the AST builder applied
+during parsing. After a
 syntax error the parser resumes at the next top-level declaration, so one run
 reports errors in several declarations.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 from functools import lru_cache
@@ -18,6 +18,7 @@ from lark.exceptions import UnexpectedInput
 from lark.lark import PostLex
 
 from sorascript import resources
+from sorascript.syntax import tables
 from sorascript.diagnostics import Diagnostic, make
 from sorascript.source import SourceFile
 from sorascript.syntax import ast
@@ -116,33 +117,9 @@ _lock = threading.Lock()
 _context = ParseContext()
 
 
-def _cache_path() -> str | bool:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    folder = os.path.join(base, "sorascript")
-    try:
-        os.makedirs(folder, exist_ok=True)
-    except OSError:
-        return False
-    if not os.access(folder, os.W_OK):
-        return False
-    return os.path.join(folder, "grammar.lark-cache")
-
-
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
-    return Lark(
-        resources.grammar_text(),
-        parser="lalr",
-        lexer="contextual",
-        keep_all_tokens=True,
-        # Every token carries its position; the builder makes spans from them.
-        # Lark's propagate_positions only fills in Tree.meta, and no Tree is built.
-        propagate_positions=False,
-        maybe_placeholders=False,
-        postlex=Indenter(_context),
-        transformer=Builder(_context),
-        cache=_cache_path(),
-    )
+    return tables.build(resources.grammar_text(), postlex=Indenter(_context), transformer=Builder(_context))
 
 
 @lru_cache(maxsize=1)
