@@ -28,9 +28,29 @@ class CheckFormat(str, Enum):
     json = "json"
 
 
+# ---- output -----------------------------------------------------------------------
+MAX_SHOWN = 200  # diagnostics printed in human or short form per run; JSON has them all
+_ASCII = {"…": "...", "—": "--", "–": "-", "°": " deg", "“": '"', "”": '"', "‘": "'", "’": "'", "→": "->", "×": "x"}
+
+
+def _write(stream, text: str) -> None:
+    """Write text; where the stream's encoding cannot say a character (a
+    PYTHONIOENCODING of ascii or latin-1), its ASCII form or an escape."""
+    try:
+        stream.write(text)
+    except UnicodeEncodeError:
+        encoding = stream.encoding or "ascii"
+        plain = "".join(_ASCII.get(ch, ch) for ch in text)
+        stream.write(plain.encode(encoding, "backslashreplace").decode(encoding))
+
+
+def _say(text: str, err: bool = False) -> None:
+    _write(sys.stderr if err else sys.stdout, text + "\n")
+
+
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"sorac {__version__}")
+        _say(f"sorac {__version__}")
         raise typer.Exit(0)
 
 
@@ -42,7 +62,7 @@ def main_options(
 
 
 def _fail(message: str, code: int = 2) -> None:
-    typer.echo(f"sorac: error: {message}", err=True)
+    _say(f"sorac: error: {message}", err=True)
     raise typer.Exit(code)
 
 
@@ -62,6 +82,25 @@ def _options(allow: list[str], deny: list[str]):
     if "warnings" in allowed:
         _fail("--allow takes codes; `warnings` works only with --deny")
     return Options(allowed, denied)
+
+
+class _Shown:
+    """How many diagnostics were printed in this run, to stop at MAX_SHOWN."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.left_out = 0
+
+    def take(self, diagnostics: list) -> list:
+        room = max(MAX_SHOWN - self.count, 0)
+        self.count += min(room, len(diagnostics))
+        self.left_out += max(len(diagnostics) - room, 0)
+        return diagnostics[:room]
+
+    def report(self) -> None:
+        if self.left_out:
+            _say(f"sorac: {self.left_out} more diagnostic{'s' if self.left_out != 1 else ''} not shown "
+                 f"(the first {MAX_SHOWN} are above; `--format json` lists every one)", err=True)
 
 
 def _once_per_run(diagnostics, noted: set[str]) -> list:
@@ -106,21 +145,23 @@ def check(
     everything = []
     out = sys.stdout
     noted: set[str] = set()
+    shown = _Shown()
     for result in results:
         if result.problem:
-            typer.echo(f"sorac: error: {result.problem}", err=True)
+            _say(f"sorac: error: {result.problem}", err=True)
             io_failed = True
             continue
         everything.extend(result.diagnostics)
         if format is CheckFormat.human:
-            out.write(render_human(_once_per_run(result.diagnostics, noted), result.sources, color=_color(out)))
+            _write(out, render_human(shown.take(_once_per_run(result.diagnostics, noted)), result.sources, color=_color(out)))
         elif format is CheckFormat.short:
-            out.write(render_short(result.diagnostics))
+            _write(out, render_short(shown.take(result.diagnostics)))
     if format is CheckFormat.json:
-        out.write(render_json(everything))
-    elif format is CheckFormat.human and not io_failed:
+        _write(out, render_json(everything))
+    shown.report()
+    if format is CheckFormat.human and not io_failed:
         checked = sum(1 for r in results if not r.problem)
-        typer.echo(f"{_summary(everything)} in {checked} file{'s' if checked != 1 else ''}", err=True)
+        _say(f"{_summary(everything)} in {checked} file{'s' if checked != 1 else ''}", err=True)
     if io_failed:
         raise typer.Exit(2)
     raise typer.Exit(1 if any(d.severity == "error" for d in everything) else 0)
@@ -148,24 +189,42 @@ def compile_(
     if result.problem:
         _fail(str(result.problem))
     if result.diagnostics:
-        sys.stderr.write(render_human(_once_per_run(result.diagnostics, set()), result.sources, color=_color(sys.stderr)))
+        shown = _Shown()
+        _write(sys.stderr, render_human(shown.take(_once_per_run(result.diagnostics, set())), result.sources,
+                                        color=_color(sys.stderr)))
+        shown.report()
     if result.plan is None:
-        typer.echo(f"sorac: {_summary(result.diagnostics)}; no plan written", err=True)
+        _say(f"sorac: {_summary(result.diagnostics)}; no plan written", err=True)
         raise typer.Exit(1)
     text = driver.plan_json(result.plan) if format is CompileFormat.json else driver.prompts_text(result.plan)
-    if output is None:
-        sys.stdout.write(text)
+    if output is None or str(output) == "-":
+        _write(sys.stdout, text)
         return
     try:
-        _write_atomically(output, text)
+        _write_output(output, text)
     except OSError as error:
         _fail(f"cannot write {output}: {error.strerror or error}")
-    typer.echo(f"wrote {output} ({len(result.plan['jobs'])} jobs)", err=True)
+    _say(f"wrote {output} ({len(result.plan['jobs'])} jobs)", err=True)
 
 
-def _write_atomically(path: Path, text: str) -> None:
+def _write_output(path: Path, text: str) -> None:
+    """A new path or a regular file is written atomically (a temporary file
+    beside it, renamed over it), so a reader never sees half a plan; onto a
+    device or a FIFO (`-o /dev/stdout`, a pipe), the text is written straight
+    through: renaming over a device would replace it with a file."""
+    import stat
     import tempfile
 
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(21, "it is a directory")
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        return
     folder = path.parent if str(path.parent) else Path(".")
     with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=folder, delete=False, suffix=".tmp") as handle:
         handle.write(text)
@@ -181,19 +240,25 @@ def explain(code: Optional[str] = typer.Argument(None, help="A diagnostic code s
     from sorascript.diagnostics.explain import code_list, explanation
 
     if code is None:
-        typer.echo(code_list().rstrip("\n"))
+        _say(code_list().rstrip("\n"))
         return
     text = explanation(code.strip().upper())
     if text is None:
         _fail(f"no such diagnostic code: {code} (codes look like E101, W104, N001)")
-    typer.echo(text.rstrip("\n"))
+    _say(text.rstrip("\n"))
 
 
 def main() -> None:
     try:
         app(prog_name="sorac")
     except KeyboardInterrupt:
-        typer.echo("sorac: interrupted", err=True)
+        _say("sorac: interrupted", err=True)
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
+    except Exception as error:  # a bug: exit 3, so that scripts tell a crash from a failed check
+        if os.environ.get("SORAC_TRACEBACK"):
+            raise
+        _say(f"sorac: internal error ({type(error).__name__}: {str(error)[:200]}); this is a bug in sorac: "
+             "please report it with the file that caused it (SORAC_TRACEBACK=1 shows where it happened)", err=True)
+        sys.exit(3)

@@ -43,6 +43,10 @@ def write_example(page: str, folder: Path) -> Path:
     return main
 
 
+# Codes that cannot come alone: E113 is the 51st of many syntax errors.
+COMPANIONS = {"E113": {"E101", "E107"}}
+
+
 @pytest.mark.parametrize("code", sorted(CODES))
 def test_example_emits_exactly_its_code(code, tmp_path, monkeypatch):
     page = explanation(code)
@@ -59,7 +63,7 @@ def test_example_emits_exactly_its_code(code, tmp_path, monkeypatch):
         codes = {d.code for d in result.diagnostics if d.severity != "note" or severity == "note"}
         if severity != "note":
             codes = {c for c in codes if not c.startswith("N")}
-    assert codes == {code}, f"{code}'s example emits {sorted(codes)}"
+    assert codes - COMPANIONS.get(code, set()) == {code}, f"{code}'s example emits {sorted(codes)}"
 
 
 def test_explain_command_prints_the_page():

@@ -32,6 +32,7 @@ E109 error unexpected character
 E110 error malformed literal
 E111 error number with too many digits
 E112 error control character in a string
+E113 error too many syntax errors
 E201 error unknown name
 E202 error wrong kind of name
 E203 error duplicate declaration

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sorascript.diagnostics import Diagnostic, Label, make
+from sorascript.files import file_kind
 from sorascript.sema.images import sniff
 from sorascript.sema.modules import outside_help, resolve_project_path
 from sorascript.sema.shot import ResolvedShot
@@ -153,13 +154,20 @@ class CapabilityChecker:
             self.report(make("E205", f"cannot use reference `{stmt.path.value}`: {target}", stmt.path.span, "outside the project",
                              help=outside_help(target, root, "image")))
             return
-        if not target.is_file():
+        found = file_kind(target)
+        if found is not None and not found.startswith("not there"):
+            self.report(make("E503", f"reference image `{stmt.path.value}` is {found}", stmt.path.span, "not an image file",
+                             help="a reference is a PNG, JPEG or WebP file inside the project"))
+            return
+        if found is not None:
             hint = []
-            if target.parent.is_dir():
+            try:
                 images = sorted(p.name for p in target.parent.iterdir() if p.suffix.lower() in _IMAGE_SUFFIXES)
-                close = closest(target.name, images, 0.6)
-                if close:
-                    hint.append(f"did you mean `{close}`?")
+            except OSError:
+                images = []
+            close = closest(target.name, images, 0.6)
+            if close:
+                hint.append(f"did you mean `{close}`?")
             shown = target.relative_to(self.root) if target.is_relative_to(self.root) else target
             hint.append(f"looked for {shown.as_posix()}; paths are relative to the file that names them")
             self.report(make("E503", f"reference image `{stmt.path.value}` not found", stmt.path.span, "no such file",

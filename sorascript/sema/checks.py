@@ -544,7 +544,13 @@ class DeclChecker:
         self.shot_body(stmt.stmts, "`cut`")
 
     def variant(self, stmt: ast.Variant) -> None:
-        self.shot_body(stmt.stmts, f"variant `{stmt.name.text}`")
+        nested = [s for s in stmt.stmts if isinstance(s, ast.Variant)]
+        for inner in nested:  # its body is not checked: a variant holds no variants, however deep they go
+            self.report(make("E107", f"variant `{inner.name.text}` is inside variant `{stmt.name.text}`; "
+                             "a variant cannot hold another", inner.span.head(len("variant")), "not allowed here",
+                             help=f"move `variant {inner.name.text}:` out, to the shot's own level: "
+                             "each variant is one more job of its shot"))
+        self.shot_body([s for s in stmt.stmts if not isinstance(s, ast.Variant)], f"variant `{stmt.name.text}`")
 
 
 C = DeclChecker

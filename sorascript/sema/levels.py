@@ -16,6 +16,7 @@ from pathlib import Path
 
 from sorascript.diagnostics import Diagnostic
 from sorascript.diagnostics.codes import CODES
+from sorascript.source import SourceFile
 from sorascript.syntax import ast
 
 # `sorac: allow W101`, `sorac: allow W101, W116`, `sorac: allow W108 -- the guide's 12 s example`: codes
@@ -90,48 +91,81 @@ def project_levels(root: Path) -> Levels:
     return Levels(allow_codes, parse_codes(deny, str(path), "lint.deny"))
 
 
-def _node_lines(node, out: dict[int, int]) -> None:
-    """Each line where a node starts -> the last line of the largest node starting there."""
-    span = getattr(node, "span", None)
-    if span is not None and hasattr(span, "line"):
-        out[span.line] = max(out.get(span.line, 0), span.end_line)
-    if dataclasses.is_dataclass(node):
-        for field in dataclasses.fields(node):
-            if field.name != "span":
-                _node_lines(getattr(node, field.name), out)
-    elif isinstance(node, tuple):
-        for item in node:
-            _node_lines(item, out)
+def _node_lines(root) -> dict[int, int]:
+    """Each line where a node starts -> the last line of the largest node
+    starting there (an explicit stack: a file may nest blocks deeply)."""
+    out: dict[int, int] = {}
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (tuple, list)):
+            stack.extend(node)
+            continue
+        span = getattr(node, "span", None)
+        if span is not None and hasattr(span, "line"):
+            out[span.line] = max(out.get(span.line, 0), span.end_line)
+        if dataclasses.is_dataclass(node):
+            stack.extend(getattr(node, f.name) for f in dataclasses.fields(node) if f.name != "span")
+    return out
 
 
-def pragma_lines(module: ast.Module, text: str) -> dict[int, set[str]]:
-    """Line -> codes allowed there by `// sorac: allow` pragmas."""
+def pragma_ranges(module: ast.Module, source: SourceFile) -> list[tuple[int, int, frozenset[str]]]:
+    """(first line, last line, codes) allowed by each `// sorac: allow` pragma.
+
+    A trailing pragma covers its own line; a pragma on a line of its own covers
+    the statement or block that starts on the next line of code, whole. Lines
+    are the lexer's: they end at `\n` only.
+    """
     pragmas = [(c, _PRAGMA.match(c.text)) for c in module.comments]
     pragmas = [(c, m) for c, m in pragmas if m]
     if not pragmas:
-        return {}
-    lines = text.splitlines()
-    starts: dict[int, int] = {}
-    _node_lines(module.decls, starts)
-    allowed: dict[int, set[str]] = {}
+        return []
+    count = source.line_count
+    # The next line of code at or after each line (blank and comment lines skipped), worked out once.
+    next_code = [count + 1] * (count + 2)
+    for line in range(count, 0, -1):
+        text = source.line_text(line).strip()
+        next_code[line] = line if text and not text.startswith("//") else next_code[line + 1]
+    starts = _node_lines(module.decls)
+    ranges = []
     for comment, match in pragmas:
-        codes = {c.upper() for c in re.findall(r"[A-Za-z]\d{3}", match.group(1))}
+        codes = frozenset(c.upper() for c in re.findall(r"[A-Za-z]\d{3}", match.group(1)))
         line = comment.span.line
-        before = lines[line - 1][: comment.span.column - 1] if line <= len(lines) else ""
-        if before.strip():  # a trailing comment covers its own line
-            covered = range(line, line + 1)
+        if source.text[source.line_offset(line):comment.span.start].strip():  # a trailing comment covers its own line
+            ranges.append((line, line, codes))
         else:
-            target = line + 1
-            while target <= len(lines) and (not lines[target - 1].strip() or lines[target - 1].strip().startswith("//")):
-                target += 1
-            covered = range(target, starts.get(target, target) + 1)
-        for covered_line in covered:
-            allowed.setdefault(covered_line, set()).update(codes)
-    return allowed
+            target = next_code[min(line + 1, count + 1)]
+            ranges.append((target, starts.get(target, target), codes))
+    return ranges
+
+
+def _allowed_at(ranges: list[tuple[int, int, frozenset[str]]], lines: list[int]) -> dict[int, set[str]]:
+    """Line -> codes allowed there, for the lines asked about: one sweep over both, sorted."""
+    import heapq
+
+    ordered = sorted(ranges)
+    out: dict[int, set[str]] = {}
+    active: list[tuple[int, int, frozenset[str]]] = []  # (last line, index, codes)
+    index = 0
+    for line in sorted(set(lines)):
+        while index < len(ordered) and ordered[index][0] <= line:
+            first, last, codes = ordered[index]
+            heapq.heappush(active, (last, index, codes))
+            index += 1
+        while active and active[0][0] < line:
+            heapq.heappop(active)
+        if active:
+            out[line] = set().union(*(codes for _, _, codes in active))
+    return out
 
 
 def apply_levels(diagnostics: list[Diagnostic], modules, levels: Levels) -> list[Diagnostic]:
-    pragmas = {m.source.path: pragma_lines(m.ast, m.source.text) for m in modules}
+    pragmas = {}
+    for module in modules:
+        ranges = pragma_ranges(module.ast, module.source)
+        if ranges:
+            lines = [d.span.line for d in diagnostics if d.span.file == module.source.path and d.severity != "error"]
+            pragmas[module.source.path] = _allowed_at(ranges, lines)
     out = []
     for d in diagnostics:
         if d.severity != "error":

@@ -79,7 +79,8 @@ def profile(decl: ast.ModelDecl) -> ModelProfile:
             notes.append(item.text.value)
     return ModelProfile(
         decl.name.text, api_model,
-        tuple(sizes) if sizes is not None else None,
-        tuple(sorted(set(durations))) if durations is not None else None,
+        # A list whose every value is wrong was reported (E301): the model is then not restricted.
+        tuple(sizes) if sizes else None,
+        tuple(sorted(set(durations))) if durations else None,
         tuple(prices), audio, reference, max_characters, retired, " ".join(notes), decl,
     )

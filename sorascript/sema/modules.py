@@ -14,7 +14,8 @@ from pathlib import Path
 
 from sorascript import resources
 from sorascript.diagnostics import Diagnostic, Label, make
-from sorascript.files import PROJECT_FILE, FileProblem, display_path, read_source
+from sorascript.files import PROJECT_FILE, FileProblem, display_path, file_kind, read_source
+from sorascript.sema.graph import walk
 from sorascript.source import SourceFile, Span
 from sorascript.syntax import ast, parse
 from sorascript.suggest import closest
@@ -68,7 +69,7 @@ def resolve_project_path(text: str, folder: Path, root: Path) -> Path | str:
         return CLIMBS_OUT
     try:
         real = lexical.resolve()
-    except OSError:
+    except (OSError, RuntimeError):  # a symbolic link loop: it cannot be opened, and says so where it is
         real = lexical
     if not inside(real, root.resolve()):
         return LINKS_OUT
@@ -142,21 +143,28 @@ class Loader:
         if text.startswith("std/"):
             return self._std(text, node)
         span = node.path.span
-        resolved = resolve_project_path(text, importer.folder, self.root if not importer.is_std else self.std_dir)
+        root = self.root if not importer.is_std else self.std_dir
+        lexical = Path(os.path.normpath(importer.folder / text)) if text and not os.path.isabs(text) else None
+        if lexical is not None and not lexical.suffix and file_kind(lexical) is not None \
+                and file_kind(lexical.with_suffix(".shot")) is None:
+            text = text + ".shot"  # `import "cast"` finds cast.shot; the path confined is the one opened
+        resolved = resolve_project_path(text, importer.folder, root)
         if isinstance(resolved, str):
-            self.diagnostics.append(make("E205", f"cannot import `{text}`: {resolved}", span, "outside the project",
+            self.diagnostics.append(make("E205", f"cannot import `{node.path.value}`: {resolved}", span, "outside the project",
                                          help=outside_help(resolved, self.root, "module")))
             return None
-        if not resolved.suffix and not resolved.exists() and resolved.with_suffix(".shot").exists():
-            resolved = resolved.with_suffix(".shot")
+        kind = file_kind(resolved)
+        if kind is not None and kind.startswith("not there"):
+            return self._missing(node.path.value, resolved, span)
+        if kind is not None:
+            self.diagnostics.append(make("E204", f"cannot import `{node.path.value}`: it is {kind}", span, "this import"))
+            return None
         key = str(resolved.resolve())
         if key in self.modules:
             return self.modules[key]
-        if not resolved.is_file():
-            return self._missing(text, resolved, span)
         source = read_source(resolved, display_path(resolved), allow_empty=True)
         if isinstance(source, FileProblem):
-            self.diagnostics.append(make("E204", f"cannot import `{text}`: it {source.message}", span, "this import"))
+            self.diagnostics.append(make("E204", f"cannot import `{node.path.value}`: it {source.message}", span, "this import"))
             return None
         return self._add(key, resolved, source, is_std=False)
 
@@ -209,32 +217,17 @@ def load_program(source: SourceFile, path: Path, root: Path) -> tuple[Program, l
 def import_cycles(modules: dict[str, LoadedModule]) -> list[Diagnostic]:
     """One diagnostic per import that closes a cycle, naming the other imports in it."""
     diagnostics: list[Diagnostic] = []
-    state: dict[str, int] = {}  # 1 on the current path, 2 done
-    path: list[str] = []
-    via: dict[tuple[str, str], ast.Import] = {}
 
-    def visit(key: str) -> None:
-        state[key] = 1
-        path.append(key)
-        for node, target in modules[key].imports:
-            if node is None:
-                continue
-            if state.get(target) == 1:
-                first = path.index(target)
-                others = [via[(path[j], path[j + 1])] for j in range(first, len(path) - 1)]
-                chain = " -> ".join(modules[k].source.path for k in path[first:] + [target])
-                diagnostics.append(make(
-                    "E206", f"import cycle: {chain}", node.path.span, "this import closes the cycle",
-                    secondary=[Label(n.path.span, "imported here") for n in others],
-                    help="move what both files need into a third module that each of them imports",
-                ))
-            elif target not in state:
-                via[(key, target)] = node
-                visit(target)
-        path.pop()
-        state[key] = 2
+    def edges(key: str):
+        return [(target, node) for node, target in modules[key].imports if node is not None]
 
-    for key in list(modules):
-        if key not in state:
-            visit(key)
+    def cycle(path: list[str], via: list[ast.Import], closing: ast.Import) -> None:
+        chain = " -> ".join(modules[k].source.path for k in path + [path[0]])
+        diagnostics.append(make(
+            "E206", f"import cycle: {chain}", closing.path.span, "this import closes the cycle",
+            secondary=[Label(n.path.span, "imported here") for n in via],
+            help="move what both files need into a third module that each of them imports",
+        ))
+
+    walk(list(modules), edges, cycle)
     return diagnostics

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sorascript.diagnostics import Label, make
+from sorascript.sema.graph import walk
 from sorascript.sema.scope import JOB_KINDS, Scopes, Symbol
 from sorascript.source import Span
 from sorascript.syntax import ast
@@ -193,53 +194,24 @@ def _dependencies(views: Views, job: Job) -> list[Symbol]:
     return out
 
 
+def _waits_on(by_name: dict[str, Job]):
+    return lambda name: [(n, None) for n in by_name[name].after if n in by_name]
+
+
 def _sources_first(jobs: list[Job], by_name: dict[str, Job]) -> list[Job]:
     """A stable topological order; jobs in a dependency cycle keep their place."""
-    placed: list[Job] = []
-    done: set[str] = set()
-    visiting: set[str] = set()
-
-    def place(job: Job) -> None:
-        if job.name in done or job.name in visiting:
-            return
-        visiting.add(job.name)
-        for name in job.after:
-            if name in by_name:
-                place(by_name[name])
-        visiting.discard(job.name)
-        done.add(job.name)
-        placed.append(job)
-
-    for job in jobs:
-        place(job)
-    return placed
+    return [by_name[name] for name in walk([j.name for j in jobs], _waits_on(by_name))]
 
 
 def dependency_cycles(jobs: list[Job]) -> list:
     """E209 for each set of jobs that wait on each other."""
     by_name = {j.name: j for j in jobs}
     diagnostics = []
-    state: dict[str, int] = {}
-    path: list[str] = []
 
-    def visit(name: str) -> None:
-        state[name] = 1
-        path.append(name)
-        job = by_name[name]
-        for target in job.after:
-            if target not in by_name:
-                continue
-            if state.get(target) == 1:
-                cycle = path[path.index(target):]
-                diagnostics.append(_cycle_diagnostic([by_name[n] for n in cycle], job, target))
-            elif target not in state:
-                visit(target)
-        path.pop()
-        state[name] = 2
+    def cycle(path: list[str], _labels, _label) -> None:
+        diagnostics.append(_cycle_diagnostic([by_name[n] for n in path], by_name[path[-1]], path[0]))
 
-    for job in jobs:
-        if job.name not in state:
-            visit(job.name)
+    walk([j.name for j in jobs], _waits_on(by_name), cycle)
     return diagnostics
 
 

@@ -10,6 +10,7 @@ line: which argument of a move is its direction, which of a light its anchor.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from lark import Token, Transformer
@@ -40,6 +41,7 @@ class ParseContext:
         self.diagnostics = []
         self.comments = []
         self.unit_problems = {}
+        self._repeats: dict[tuple, list] = {}  # (line, code, message) -> [index of the first, times seen]
 
     def span(self, start: int, end: int) -> Span:
         return Span(self.source, start, end)
@@ -48,7 +50,19 @@ class ParseContext:
         return Span(self.source, token.start_pos, token.end_pos)
 
     def report(self, diagnostic: Diagnostic) -> None:
-        self.diagnostics.append(diagnostic)
+        """One diagnostic per distinct problem per line: a line of ten thousand
+        bad escapes says so once, with the count."""
+        key = (self.source.line_of(diagnostic.span.start), diagnostic.code, diagnostic.message)
+        seen = self._repeats.get(key)
+        if seen is None:
+            self._repeats[key] = [len(self.diagnostics), 1]
+            self.diagnostics.append(diagnostic)
+            return
+        seen[1] += 1
+        first = self.diagnostics[seen[0]]
+        label = first.label.split(" (and ")[0]
+        self.diagnostics[seen[0]] = dataclasses.replace(
+            first, label=f"{label} (and {seen[1] - 1} more like it on this line)")
 
 
 def _parts(children: list) -> list:

@@ -276,6 +276,23 @@ def _unexpected_character(error: UnexpectedCharacters, source: SourceFile) -> Di
     if char == "'":
         return make("E109", "strings use double quotes", _point(source, offset), "a single quote",
                     help="write `\"…\"` instead of `'…'`")
-    shown = "a tab" if char == "\t" else f"`{char}`"
+    if char.isdigit() and not char.isascii():
+        return _foreign_digits(source, offset)
+    shown = "a tab" if char == "\t" else f"`{char}`" if char.isprintable() else f"U+{ord(char):04X}"
     return make("E109", f"unexpected character {shown}", _point(source, offset), "not part of the language",
                 help="names are letters, digits, `_` and inner `-`; text goes in double quotes")
+
+
+def _foreign_digits(source: SourceFile, offset: int) -> Diagnostic:
+    """`duration ８s`, `size ۷۲۰x١٢٨٠`: numbers are written with the ASCII digits."""
+    import unicodedata
+
+    end = offset
+    text = source.text
+    while end < len(text) and (text[end].isdigit() or text[end] in ".x" or text[end].isalpha()) and not text[end].isspace():
+        end += 1
+    written = text[offset:end]
+    ascii_form = "".join(str(unicodedata.digit(ch)) if ch.isdigit() else ch for ch in written)
+    name = unicodedata.name(text[offset], "a digit")
+    return make("E109", f"`{text[offset]}` ({name}) is not an ASCII digit", source.span(offset, end),
+                "a number in another script", help=[f"numbers are written with the digits 0-9: `{ascii_form}`"])

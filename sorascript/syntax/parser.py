@@ -171,6 +171,11 @@ def _parse_locked(source: SourceFile) -> tuple[ast.Module, list[Diagnostic]]:
             if not layout_trouble:
                 diagnostics.append(syntax_diagnostic(error, source, _terminal_words()))
             errors += 1
+            if following is not None and errors >= MAX_SYNTAX_ERRORS:
+                line = source.line_of(following)
+                diagnostics.append(make("E113", f"stopped after {MAX_SYNTAX_ERRORS} syntax errors: "
+                                        f"lines {line}-{source.line_count} were not read", source.line_span(line),
+                                        "not read from here", help="fix the errors above and check again"))
             if following is None or errors >= MAX_SYNTAX_ERRORS:
                 break
             resume = following
