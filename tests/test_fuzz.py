@@ -192,6 +192,12 @@ FRAGMENTS = [
     "0..2s", "4sec", "30degrees", "#ff00", "#f2a33a", "$0.10", "f/2.8", "1280x720", "12.5x7", "70%", "24fps",
     "2x", "500ms", "mara", "cut", "key", "at", "from", "of", "by", "é", "°", "“", "'", "@", "\x00", "\ufeff",
     "\u2028", "\x85", "\x0c", "\U0001f3ac",
+    # numbers at the limits
+    "9" * 4301, "1" * 300 + "s", "999999999s", "999999999.999999s", "0.0000001s", "9999999999x9999999999",
+    "4294967297deg", "-5s", "takes " + "9" * 28, "takes 999999999.5", "$99999999999999", "f/0.0000001", "1e9",
+    "durations 4, 8, 12", "sizes 4s",
+    # control characters and digits of other scripts
+    "\x1b[2J", "\x07", "\x9b", "\x7f", "\x1b", "\x08", "٣", "８", "۷۲۰x١٢٨٠",
 ]
 
 # Arbitrary unicode, and text built from pieces of the language.
@@ -310,6 +316,64 @@ def test_the_command_line_never_prints_a_traceback(tmp_path):
         done = run_sorac("check", "--format", format, *names, cwd=tmp_path)
         assert "Traceback" not in done.stderr + done.stdout
         assert done.returncode in (0, 1), done.stderr
+
+
+# ---- multi-file projects, symbolic links included -----------------------------------------------
+
+FILE_NAMES = ["film.shot", "cast.shot", "cast", "sub/cast.shot", "looks.shot", "frame.png", "clip.mp4"]
+LINE_KINDS = st.sampled_from([
+    'import "{name}"', 'import "{name}"', 'reference "{name}"', 'cameo "{name}"',
+])
+PROJECT = st.tuples(
+    # each file: its name, then a few import/reference lines and a snippet of the corpus
+    st.lists(st.tuples(st.sampled_from(FILE_NAMES[1:5]), st.lists(st.tuples(LINE_KINDS, st.sampled_from(FILE_NAMES)),
+                                                                   max_size=3),
+                       st.sampled_from(CORPUS)), max_size=4),
+    # symbolic links: (link name, target: another file, itself, outside, a folder above)
+    st.lists(st.tuples(st.sampled_from(FILE_NAMES[1:]), st.sampled_from(["inside", "self", "outside", "up"])), max_size=3),
+    st.lists(st.tuples(LINE_KINDS, st.sampled_from(FILE_NAMES)), max_size=4),
+)
+
+
+def _lines(pairs) -> str:
+    out = []
+    for form, name in pairs:
+        line = form.format(name=name)
+        out.append(line if line.startswith("import") else f"shot r{len(out)}:\n    \"x\"\n    {line}"
+                   if line.startswith("reference") else f"character c{len(out)}:\n    \"x\"\n    {line}")
+    return "\n\n".join(out) + "\n\n"
+
+
+@fuzz(60)
+@given(PROJECT)
+def test_projects_of_several_files_and_links_never_raise_or_read_outside(project):
+    files, links, main_lines = project
+    with tempfile.TemporaryDirectory() as folder:
+        base = Path(folder)
+        root = base / "project"
+        (root / "sub").mkdir(parents=True)
+        (root / "sorac.toml").write_text("", encoding="utf-8")
+        outside = base / "outside.shot"
+        outside.write_text('prop secret:\n    "OUTSIDE-BYTES-77"\n', encoding="utf-8")
+        for name, pairs, body in files:
+            (root / name).write_text(_lines(pairs) + body, encoding="utf-8")
+        for name, target in links:
+            link = root / name
+            if link.exists() or link.is_symlink():
+                continue
+            try:
+                link.symlink_to({"inside": root / "cast.shot", "self": link, "outside": outside, "up": base}[target])
+            except OSError:
+                pass
+        main = root / "film.shot"
+        if not main.exists() and not main.is_symlink():
+            main.write_text(_lines(main_lines) + EXAMPLE, encoding="utf-8")
+        result = driver.check(main)
+        if result.problem is None:
+            from sorascript.diagnostics.render import render_human, render_json
+
+            shown = render_human(result.diagnostics, result.sources) + render_json(result.diagnostics)
+            assert "OUTSIDE-BYTES-77" not in shown
 
 
 # ---- generated valid programs ------------------------------------------------------------------

@@ -14,7 +14,7 @@ from sorascript import resources
 from sorascript.diagnostics import Diagnostic, Fix, Label, make
 from sorascript.sema.modules import PRELUDE, LoadedModule, Program
 from sorascript.syntax import ast
-from sorascript.suggest import closest
+from sorascript.suggest import Candidates, closest
 
 KIND_WORDS = {
     "model": "a model",
@@ -60,6 +60,7 @@ class Scopes:
         self.own: dict[str, dict[str, Symbol]] = {}
         self._by_file = {m.source.path: m for m in program.modules.values()}
         self._visible: dict[str, dict[str, Symbol]] = {}
+        self._candidates: dict[tuple, Candidates] = {}
         for module in program.modules.values():
             self.own[module.key] = self._declare(module)
 
@@ -147,7 +148,7 @@ class Scopes:
         if symbol.kind not in kinds:
             hint = self._hints(module, name.text, kinds, listing=False)
             if not hint:
-                candidates = sorted(n for n, s in self.visible(module).items() if s.kind in kinds)
+                candidates = self.candidates(module, kinds).words
                 if candidates and len(candidates) <= 8:
                     hint.append(f"{describe_kinds(kinds)} here is one of: " + ", ".join(f"`{c}`" for c in candidates))
                 if kinds in _WRITE_IT_OUT:
@@ -160,10 +161,18 @@ class Scopes:
             )
         return symbol, None
 
+    def candidates(self, module: LoadedModule, kinds: tuple[str, ...] | None = None) -> Candidates:
+        """The names a module sees (of some kinds), to suggest from: built once each."""
+        key = (module.key, kinds)
+        found = self._candidates.get(key)
+        if found is None:
+            found = Candidates(n for n, s in self.visible(module).items() if kinds is None or s.kind in kinds)
+            self._candidates[key] = found
+        return found
+
     def _suggest(self, module: LoadedModule, text: str, kinds: tuple[str, ...]) -> str | None:
         visible = self.visible(module)
-        same_kind = [n for n, s in visible.items() if s.kind in kinds and n != text]
-        close = closest(text, same_kind, 0.6)
+        close = closest(text, self.candidates(module, kinds), 0.6)
         if close:
             return f"did you mean {KIND_WORDS[visible[close].kind]} `{close}`?"
         return None
@@ -193,10 +202,10 @@ class Scopes:
         if hint or not listing:
             return hint
         visible = self.visible(module)
-        close = closest(text, list(visible), 0.7)
+        close = closest(text, self.candidates(module), 0.7)
         if close:
             hint.append(f"`{close}` is close, but it is {KIND_WORDS[visible[close].kind]}")
-        candidates = sorted(n for n, s in visible.items() if s.kind in kinds)
+        candidates = self.candidates(module, kinds).words
         if candidates and len(candidates) <= 8:
             hint.append(f"{describe_kinds(kinds)} here is one of: " + ", ".join(f"`{c}`" for c in candidates))
         elif not close:
@@ -205,8 +214,7 @@ class Scopes:
 
     def _unknown(self, module: LoadedModule, name: ast.Name, kinds: tuple[str, ...], role: str) -> Diagnostic:
         what = kinds[0] if len(kinds) == 1 else "name"
-        same_kind = [n for n, s in self.visible(module).items() if s.kind in kinds]
-        close = closest(name.text, same_kind, 0.6)
+        close = closest(name.text, self.candidates(module, kinds), 0.6)
         fix = Fix(name.span, close, f"replace with `{close}`") if close else None
         return make("E201", f"unknown {what} `{name.text}`", name.span, "not declared or imported",
                     help=self._hints(module, name.text, kinds), fix=fix)
