@@ -104,8 +104,8 @@ def _node_lines(root) -> dict[int, int]:
         span = getattr(node, "span", None)
         if span is not None and hasattr(span, "line"):
             out[span.line] = max(out.get(span.line, 0), span.end_line)
-        if dataclasses.is_dataclass(node):
-            stack.extend(getattr(node, f.name) for f in dataclasses.fields(node) if f.name != "span")
+        if isinstance(node, ast.Node):
+            stack.extend(getattr(node, name) for name in node._fields if name != "span")
     return out
 
 

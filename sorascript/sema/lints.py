@@ -108,11 +108,22 @@ class _Corpus:
             self.starts.append(offset)
             offset += len(body) + 1
 
+    # Below this size, compiling a second, case-sensitive form of a pattern costs
+    # more than searching with the first.
+    LARGE = 64 * 1024
+
+    def has_any(self, words) -> bool:
+        """Whether any of the words (the first word of a phrase) occurs at all: a
+        cheap test before a word-list pattern is compiled."""
+        text = self.lowered if self.lowered is not None else self.joined.lower()
+        return any(word.split()[0].lower() in text for word in words)
+
     def matching(self, *patterns: re.Pattern) -> list[int]:
         """Indices of the strings holding a match of any of the patterns."""
         found: set[int] = set()
+        large = len(self.joined) > self.LARGE
         for compiled in patterns:
-            fast = _case_sensitive(compiled) if self.lowered is not None else None
+            fast = _case_sensitive(compiled) if self.lowered is not None and large else None
             text = self.lowered if fast is not None else self.joined
             for match in (fast or compiled).finditer(text):
                 found.add(bisect.bisect_right(self.starts, match.start()) - 1)
@@ -327,7 +338,9 @@ class Linter:
         texts = list({id(t): t for t in module_texts(decls)}.values())
         corpus = _Corpus([(self.raw(t) or ("", 0))[0] for t in texts])
         # Each lint looks closely only at the strings its patterns can match at all.
-        for index in corpus.matching(pattern("vague"), pattern("alone")):
+        table = self.table
+        vague = corpus.has_any(table["W101"]["words"] + table["W101"]["alone"])
+        for index in corpus.matching(pattern("vague"), pattern("alone")) if vague else ():
             self.vague(texts[index])
         for index in corpus.matching(*pattern("physics")):
             self.phrases("W102", texts[index], pattern("physics"), "impossible physics: `{}`", "the model cannot film this")
@@ -335,7 +348,8 @@ class Linter:
             self.phrases("W103", texts[index], pattern("text"), "readable text in frame: `{}`", "the model will garble this text")
         for index in corpus.matching(*pattern("hand_prose")):
             self.hand_prose(texts[index])
-        for index in corpus.matching(pattern("pair_words")):
+        pairs = any(corpus.has_any([a]) and corpus.has_any([b]) for a, b in table["W105"]["pairs"])
+        for index in corpus.matching(pattern("pair_words")) if pairs else ():
             self.contradictions(texts[index])
         for index in corpus.matching(*pattern("cut"), *pattern("cut_start")):
             self.phrases("W112", texts[index], pattern("cut"), "a scene change written in prose: `{}`", "a cut inside one shot",

@@ -1,6 +1,6 @@
 """The typed syntax tree of a `.shot` file.
 
-Frozen dataclasses, one per construct. Every node has a `span`, excluded from
+Immutable slotted classes, one per construct (see `node`). Every node has a `span`, excluded from
 equality, so two parses of the same program compare equal wherever it sits in
 a file. Statements carry a `KIND`: the kind a `from` shot or a `variant`
 replaces, and the kind that may be set once per block.
@@ -8,33 +8,47 @@ replaces, and the kind that may be set once per block.
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import ClassVar, Union
 
 from sorascript.source import Span
 
-_span = lambda: field(compare=False, repr=False)  # noqa: E731
+_NO_DEFAULT = object()
 
 
-@lru_cache(maxsize=None)
-def _compared(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in dataclasses.fields(cls) if f.compare)
+class _Field:
+    """What a class body says of a field beyond its annotation."""
+
+    __slots__ = ("compare", "default")
+
+    def __init__(self, *, compare: bool = True, default=_NO_DEFAULT) -> None:
+        self.compare = compare
+        self.default = default
+
+
+def _span() -> _Field:
+    """A node's `span`: outside equality, so two parses of one program compare equal."""
+    return _Field(compare=False)
+
+
+class FrozenError(AttributeError):
+    """An AST node was assigned to after it was made."""
 
 
 class Node:
-    """Equality, hashing and repr over a node's fields, spans excluded.
+    """Equality, hashing and repr over a node's fields, spans excluded; nodes
+    are immutable once made.
 
-    Written once here rather than generated per class by `dataclass`: the AST
-    has some eighty classes, and generating these three methods for each
-    doubled the time `sorac` takes to start.
+    Written once here, not generated per class: the AST has about a hundred
+    classes, and generating methods for each (as `dataclasses` does) was most
+    of the time `sorac` takes to start.
     """
 
     __slots__ = ()
+    _fields: ClassVar[tuple[str, ...]] = ()
+    _compared: ClassVar[tuple[str, ...]] = ()
 
     def _values(self) -> tuple:
-        return tuple(getattr(self, name) for name in _compared(type(self)))
+        return tuple(getattr(self, name) for name in self._compared)
 
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
@@ -45,18 +59,67 @@ class Node:
         return hash(self._values())
 
     def __repr__(self) -> str:
-        shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in dataclasses.fields(self) if f.repr)
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields if name != "span")
         return f"{type(self).__name__}({shown})"
 
+    def __setattr__(self, name: str, value) -> None:
+        raise FrozenError(f"cannot assign to field {name!r}: AST nodes are immutable")
 
-# A frozen, slotted dataclass whose equality ignores spans.
-_dataclass = dataclass(frozen=True, slots=True, eq=False, repr=False)
+    def __delattr__(self, name: str) -> None:
+        raise FrozenError(f"cannot delete field {name!r}: AST nodes are immutable")
+
+
+_PENDING: list[tuple[type, list[str], dict]] = []
 
 
 def node(cls):
-    if cls.__doc__ is None:  # else `dataclass` builds one from inspect.signature: slow, and said nothing
-        cls.__doc__ = f"The `{cls.__name__}` node."
-    return _dataclass(cls)
+    """A slotted, immutable node class with the fields its annotations name.
+    Its `__init__` is made, with every other node class's, by `_make_inits`."""
+    names, compared, defaults = [], [], {}
+    for name, annotation in cls.__dict__.get("__annotations__", {}).items():
+        if str(annotation).startswith("ClassVar"):
+            continue
+        spec = cls.__dict__.get(name, _NO_DEFAULT)
+        spec = spec if isinstance(spec, _Field) else _Field(default=spec)
+        names.append(name)
+        if spec.compare:
+            compared.append(name)
+        if spec.default is not _NO_DEFAULT:
+            defaults[name] = spec.default
+    namespace = {k: v for k, v in cls.__dict__.items() if k not in names and k not in ("__dict__", "__weakref__")}
+    namespace.update(__slots__=tuple(names), _fields=tuple(names), _compared=tuple(compared))
+    namespace.setdefault("__doc__", None)
+    made = type(cls.__name__, cls.__bases__, namespace)
+    if made.__doc__ is None:
+        made.__doc__ = f"The `{cls.__name__}` node."
+    _PENDING.append((made, names, defaults))
+    return made
+
+
+def _make_inits() -> None:
+    """One `exec` for the `__init__` of every node class: each sets its slots
+    through their descriptors (assignment is refused once the node is made)."""
+    lines, scope = [], {}
+    for number, (cls, names, defaults) in enumerate(_PENDING):
+        params = []
+        for name in names:
+            if name in defaults:
+                scope[f"_d{number}_{name}"] = defaults[name]
+                params.append(f"{name}=_d{number}_{name}")
+            else:
+                params.append(name)
+        lines.append(f"def _init{number}(self, {', '.join(params)}):")
+        for name in names:
+            scope[f"_s{number}_{name}"] = cls.__dict__[name].__set__
+            lines.append(f"    _s{number}_{name}(self, {name})")
+        if not names:
+            lines.append("    pass")
+    exec("\n".join(lines), scope)  # noqa: S102 - source made here, from the class definitions above
+    for number, (cls, _, _) in enumerate(_PENDING):
+        init = scope[f"_init{number}"]
+        init.__qualname__ = f"{cls.__name__}.__init__"
+        type.__setattr__(cls, "__init__", init)
+    _PENDING.clear()
 
 
 @node
@@ -835,4 +898,7 @@ NAMED_DECLS = (ModelDecl, PaletteDecl, CharacterDecl, PropDecl, LocationDecl, St
 class Module(Node):
     path: str
     decls: tuple[Decl, ...]
-    comments: tuple[Comment, ...] = field(default=(), compare=False)
+    comments: tuple[Comment, ...] = _Field(default=(), compare=False)
+
+
+_make_inits()

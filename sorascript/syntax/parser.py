@@ -16,6 +16,8 @@ from functools import lru_cache
 from lark import Lark, Token
 from lark.exceptions import UnexpectedInput
 from lark.lark import PostLex
+from lark.lexer import ContextualLexer
+from lark.parser_frontends import PostLexConnector
 
 from sorascript import resources
 from sorascript.syntax import tables
@@ -23,6 +25,7 @@ from sorascript.diagnostics import Diagnostic, make
 from sorascript.source import SourceFile
 from sorascript.syntax import ast
 from sorascript.syntax.build import Builder, ParseContext, check_token
+from sorascript.syntax.lexer import FastLexer
 from sorascript.syntax.errors import parser_expected, syntax_diagnostic
 
 MAX_SYNTAX_ERRORS = 50
@@ -119,7 +122,12 @@ _context = ParseContext()
 
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
-    return tables.build(resources.grammar_text(), postlex=Indenter(_context), transformer=Builder(_context))
+    indenter = Indenter(_context)
+    parser = tables.build(resources.grammar_text(), postlex=indenter, transformer=Builder(_context))
+    frontend = parser.parser
+    if isinstance(frontend.lexer, PostLexConnector) and isinstance(frontend.lexer.lexer, ContextualLexer):
+        frontend.lexer = PostLexConnector(FastLexer(parser, frontend.lexer.lexer), indenter)
+    return parser
 
 
 @lru_cache(maxsize=1)
@@ -133,8 +141,8 @@ def parse(source: SourceFile) -> tuple[ast.Module, list[Diagnostic]]:
         return _parse_locked(source)
 
 
-def _parse_locked(source: SourceFile) -> tuple[ast.Module, list[Diagnostic]]:
-    parser = _parser()
+def _parse_locked(source: SourceFile, parser: Lark | None = None) -> tuple[ast.Module, list[Diagnostic]]:
+    parser = parser or _parser()
     text = source.text if source.text.endswith("\n") else source.text + "\n"
     decls: list = []
     diagnostics: list[Diagnostic] = []
