@@ -73,11 +73,12 @@ CATEGORIES = {
 
 def outputs() -> dict[Path, str]:
     """Every generated file and its text."""
-    from generator import language, to_pygments
+    from generator import language, to_pygments, to_textmate
 
     lang = language.load()
     return {
         ROOT / "sorascript" / "highlight_tables.py": to_pygments.emit(lang, CATEGORIES),
+        EDITORS / "vscode" / "syntaxes" / "shot.tmLanguage.json": to_textmate.emit(lang, CATEGORIES),
     }
 
 
