@@ -73,12 +73,13 @@ CATEGORIES = {
 
 def outputs() -> dict[Path, str]:
     """Every generated file and its text."""
-    from generator import language, to_pygments, to_textmate
+    from generator import language, to_pygments, to_textmate, to_vim
 
     lang = language.load()
     return {
         ROOT / "sorascript" / "highlight_tables.py": to_pygments.emit(lang, CATEGORIES),
         EDITORS / "vscode" / "syntaxes" / "shot.tmLanguage.json": to_textmate.emit(lang, CATEGORIES),
+        EDITORS / "vim" / "syntax" / "shot.vim": to_vim.emit(lang, CATEGORIES),
     }
 
 

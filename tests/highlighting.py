@@ -54,20 +54,30 @@ class Expect:
     what: str  # the token, for messages
 
 
+class _Recorder(Indenter):
+    """The compiler's indentation post-lexer, noting every token the lexer gives it."""
+
+    def __init__(self, context: ParseContext, seen: list) -> None:
+        super().__init__(context)
+        self.seen = seen
+
+    def process(self, stream):
+        return super().process(self._record(stream))
+
+    def _record(self, stream):
+        for token in stream:
+            self.seen.append(token)
+            yield token
+
+
 @functools.cache
 def _lark() -> tuple[Lark, list, ParseContext, set[str]]:
     seen: list = []
     context = ParseContext()
-    plain = Lark(resources.grammar_text(), parser="lalr", lexer="contextual", maybe_placeholders=False)
-
-    def record(token):
-        seen.append(token)
-        return token
-
-    callbacks = {terminal.name: record for terminal in plain.terminals}
     parser = Lark(resources.grammar_text(), parser="lalr", lexer="contextual", maybe_placeholders=False,
-                  postlex=Indenter(context), lexer_callbacks=callbacks)
-    keywords = {t.name for t in plain.terminals if isinstance(t.pattern, PatternStr) and _WORD.fullmatch(t.pattern.value)}
+                  postlex=_Recorder(context, seen))
+    keywords = {t.name for t in parser.terminals
+                if isinstance(t.pattern, PatternStr) and _WORD.fullmatch(t.pattern.value)}
     return parser, seen, context, keywords
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 from highlighting import REPO
 
@@ -134,3 +135,115 @@ def test_language_configuration_reads_names_and_block_headers_as_the_compiler_do
     assert "    camera:" in headers and "shot departure from arrival:" in headers
     assert not any(line.strip().startswith(('"', "//")) or line.rstrip().endswith('"') for line in headers)
     assert config["folding"] == {"offSide": True} and config["comments"] == {"lineComment": "//"}
+
+
+# ---- Vim and Neovim -------------------------------------------------------------
+
+import os  # noqa: E402
+
+VIM = REPO / "editors" / "vim"
+VIM_PACKAGES = {"vim": "vim", "nvim": "neovim"}
+
+
+def editor_command(program: str) -> list[str]:
+    """Vim or Neovim, headless, with no user configuration and our runtime files."""
+    if shutil.which(program) is None:
+        pytest.fail(f"{program} is not installed; {CI_HINT} (Debian's {VIM_PACKAGES[program]})")
+    if program == "vim":
+        return ["vim", "--clean", "-Es", "--cmd", f"set rtp^={VIM}", "-c", "filetype plugin indent on",
+                "-c", "syntax on"]
+    return ["nvim", "--clean", "--headless", "--cmd", f"set rtp^={VIM}"]
+
+
+def run_vim_script(program: str, script: str, files, tmp_path, env=None) -> list[str]:
+    result_file = tmp_path / f"{program}-{script}.out"
+    command = [*editor_command(program), "-c", f"source {VIM / 'test' / script}", *map(str, files)]
+    environment = {**os.environ, "SHOT_RESULT": str(result_file), **(env or {})}
+    done = subprocess.run(command, cwd=tmp_path, env=environment, stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True, timeout=120)
+    assert result_file.exists(), f"{program} wrote nothing: {done.stdout}{done.stderr}"
+    return result_file.read_text(encoding="utf-8").splitlines()
+
+
+def vim_categories(program: str, paths, tmp_path) -> dict:
+    names = reverse("vim")
+    query, wanted = [], {}
+    for path in paths:
+        lines = path.read_text(encoding="utf-8").split("\n")
+        wanted[path] = expectations(path)
+        for e in wanted[path]:
+            byte = len(lines[e.line - 1][: e.column - 1].encode("utf-8")) + 1
+            query.append(f"{path}\t{e.line}\t{byte}")
+    query_file = tmp_path / "query.txt"
+    query_file.write_text("\n".join(query) + "\n", encoding="utf-8")
+    out = run_vim_script(program, "groups.vim", [], tmp_path, {"SHOT_QUERY": str(query_file)})
+    assert [line for line in out if line.startswith("#")] == ["# shot"] * sum(1 for p in paths if wanted[p])
+    groups = iter(line for line in out if not line.startswith("#"))
+    return {path: [names.get(next(groups).split("_")[0]) for _ in wanted[path]] for path in paths}
+
+
+@pytest.mark.parametrize("program", ["vim", "nvim"])
+def test_vim_syntax_groups_every_token_of_every_file(program, tmp_path):
+    paths = shot_files()
+    actual = vim_categories(program, paths, tmp_path)
+    problems = [m for path in paths for m in mismatches(path, expectations(path), actual[path])]
+    assert problems == []
+
+
+# Chosen positions of a real file: (line, column, text there, group).
+VIM_POSITIONS = [
+    (3, 1, "character", "shotDeclaration"), (3, 11, "mara", "shotDeclared_top"),
+    (8, 5, "crimson", "shotDeclared_palette"), (13, 5, "model", "shotStatement_shot"),
+    (13, 11, "sora-2-pro", "shotName"), (15, 14, "8", "shotQuantity"), (15, 15, "s", "shotUnit"),
+    (19, 5, "camera", "shotStatement"), (20, 9, "framing", "shotStatement_camera"),
+    (20, 17, "medium-close-up", "shotVocabulary"), (21, 19, "f/", "shotUnit"), (23, 11, "..", "shotRangeOperator"),
+    (23, 16, "push", "shotVocabulary"), (23, 24, "from", "shotStatement_inline"),
+    (25, 9, "key", "shotVocabulary"), (34, 9, "mara", "shotSpeaker_dialogue"),
+    (34, 14, "(quietly)", "shotDelivery_dialogue"), (34, 25, '"', "shotString"),
+    (35, 9, "pause", "shotStatement_dialogue"), (38, 9, "ambient", "shotStatement_sound"),
+    (39, 9, "at", "shotStatement_inline"), (39, 15, "sfx", "shotStatement_sound"),
+]
+
+
+@pytest.mark.parametrize("program", ["vim", "nvim"])
+def test_vim_syntax_group_at_chosen_positions(program, tmp_path):
+    path = REPO / "examples" / "neon_diner.shot"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for line, column, text, _ in VIM_POSITIONS:
+        assert lines[line - 1][column - 1:].startswith(text), (line, text)
+    query = tmp_path / "query.txt"
+    query.write_text("".join(f"{path}\t{line}\t{column}\n" for line, column, _, _ in VIM_POSITIONS), encoding="utf-8")
+    out = run_vim_script(program, "groups.vim", [], tmp_path, {"SHOT_QUERY": str(query)})
+    assert out[1:] == [group for *_, group in VIM_POSITIONS]
+
+
+@pytest.mark.parametrize("program", ["vim", "nvim"])
+def test_vim_make_fills_the_quickfix_list(program, tmp_path):
+    for name in ("errors_in_three_declarations.shot", "camera_move_too_fast.shot"):
+        (tmp_path / name).write_bytes(next(REPO.glob(f"tests/ui/*/{name}")).read_bytes())
+    env = {"PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    out = run_vim_script(program, "make.vim", ["errors_in_three_declarations.shot", "camera_move_too_fast.shot"],
+                         tmp_path, env)
+    first = out.index("# shot sorac check --format short %:S")
+    second = out.index("# shot sorac check --format short %:S", first + 1)
+    errors = [line.split("\t") for line in out[first + 1:second]]
+    assert [(f, ln, col, kind, nr) for f, ln, col, kind, nr, _ in errors] == [
+        ("errors_in_three_declarations.shot", "3", "15", "e", "102"),
+        ("errors_in_three_declarations.shot", "13", "5", "e", "107"),
+        ("errors_in_three_declarations.shot", "21", "14", "e", "102"),
+    ]
+    assert errors[0][5] == "missing `:` after `character mara`"
+    kinds = {line.split("\t")[3] for line in out[second + 1:]}
+    assert kinds == {"n", "w"}  # the retired model's note and the fast move's warning
+
+
+@pytest.mark.parametrize("program", ["vim", "nvim"])
+def test_vim_indents_and_folds_by_blocks(program, tmp_path):
+    film = REPO / "examples" / "film" / "film.shot"
+    out = run_vim_script(program, "indent.vim", [film], tmp_path)
+    original = film.read_text(encoding="utf-8").splitlines()
+    assert out[: len(original)] == original  # re-indenting a well-indented file changes nothing
+    assert out[len(original):] == ["shot typed:", "    camera:", "        framing wide", "", "    lighting:",
+                                   '        key "lamp"']
+    folds = (tmp_path / f"{program}-indent.vim.out.folds").read_text().split()
+    assert folds[-6:] == ["0", "1", "2", "1", "1", "2"]

@@ -181,6 +181,14 @@ class Dialect:
     def char(self, char: str) -> str:
         return "\\" + char if char in self.special else char
 
+    def write_literal(self, text: str) -> str:
+        """A literal string, escaped for this dialect."""
+        return "".join(self.char(char) for char in text)
+
+    def class_literal(self, chars: str) -> str:
+        """Characters to put between brackets."""
+        return "".join(self.class_char(char) for char in chars)
+
     def class_char(self, char: str) -> str:
         return "\\" + char if char in self.class_special else char
 
