@@ -73,13 +73,14 @@ CATEGORIES = {
 
 def outputs() -> dict[Path, str]:
     """Every generated file and its text."""
-    from generator import language, to_pygments, to_textmate, to_vim
+    from generator import language, to_emacs, to_pygments, to_textmate, to_vim
 
     lang = language.load()
     return {
         ROOT / "sorascript" / "highlight_tables.py": to_pygments.emit(lang, CATEGORIES),
         EDITORS / "vscode" / "syntaxes" / "shot.tmLanguage.json": to_textmate.emit(lang, CATEGORIES),
         EDITORS / "vim" / "syntax" / "shot.vim": to_vim.emit(lang, CATEGORIES),
+        EDITORS / "emacs" / "shot-mode-tables.el": to_emacs.emit(lang, CATEGORIES),
     }
 
 

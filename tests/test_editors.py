@@ -247,3 +247,57 @@ def test_vim_indents_and_folds_by_blocks(program, tmp_path):
                                    '        key "lamp"']
     folds = (tmp_path / f"{program}-indent.vim.out.folds").read_text().split()
     assert folds[-6:] == ["0", "1", "2", "1", "1", "2"]
+
+
+# ---- Emacs ----------------------------------------------------------------------
+
+EMACS = REPO / "editors" / "emacs"
+
+
+def emacs_command() -> list[str]:
+    if shutil.which("emacs") is None:
+        pytest.fail(f"emacs is not installed; {CI_HINT} (Debian's emacs-nox)")
+    return ["emacs", "--batch", "-Q", "-L", str(EMACS)]
+
+
+def test_emacs_faces_over_every_token_of_every_file(tmp_path):
+    names = reverse("emacs")
+    names.setdefault("font-lock-comment-delimiter-face", "comment")
+    paths = shot_files()
+    wanted = {path: expectations(path) for path in paths}
+    query = tmp_path / "query.txt"
+    query.write_text("".join(f"{path}\t{e.line}\t{e.column}\n" for path in paths for e in wanted[path]),
+                     encoding="utf-8")
+    result = tmp_path / "faces.out"
+    done = subprocess.run([*emacs_command(), "-l", str(EMACS / "test" / "faces.el")], capture_output=True,
+                          text=True, timeout=300, stdin=subprocess.DEVNULL,
+                          env={**os.environ, "SHOT_QUERY": str(query), "SHOT_RESULT": str(result)})
+    assert done.returncode == 0, done.stderr
+    out = result.read_text(encoding="utf-8").splitlines()
+    assert [line for line in out if line.startswith("#")] == ["# shot-mode"] * sum(1 for p in paths if wanted[p])
+    faces = iter(line for line in out if not line.startswith("#"))
+    problems = []
+    for path in paths:
+        actual = [next((names[f] for f in next(faces).split() if f in names), None) for _ in wanted[path]]
+        problems += mismatches(path, wanted[path], actual)
+    assert problems == []
+
+
+def test_emacs_ert_suite_passes():
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    done = subprocess.run([*emacs_command(), "-l", "ert", "-l", str(EMACS / "test" / "shot-mode-tests.el"),
+                           "-f", "ert-run-tests-batch-and-exit"], capture_output=True, text=True, timeout=300,
+                          stdin=subprocess.DEVNULL, env=env)
+    summary = re.search(r"Ran (\d+) tests, (\d+) results as expected, (\d+) unexpected", done.stderr)
+    assert done.returncode == 0 and summary, done.stderr[-3000:]
+    assert summary.group(1) == summary.group(2) and int(summary.group(1)) >= 8
+
+
+def test_emacs_files_byte_compile_cleanly(tmp_path):
+    for name in ("shot-mode-tables.el", "shot-mode.el"):
+        shutil.copy(EMACS / name, tmp_path / name)
+    done = subprocess.run(["emacs", "--batch", "-Q", "-L", str(tmp_path), "--eval",
+                           "(setq byte-compile-error-on-warn t)", "-f", "batch-byte-compile",
+                           str(tmp_path / "shot-mode-tables.el"), str(tmp_path / "shot-mode.el")],
+                          capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stderr
