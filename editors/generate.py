@@ -19,7 +19,10 @@ from pathlib import Path
 
 EDITORS = Path(__file__).resolve().parent
 ROOT = EDITORS.parent
-sys.path[:0] = [str(EDITORS), str(ROOT)]
+if __name__ == "__main__":
+    # The generator package beside this file, and the compiler of this checkout
+    # (not an installed copy, whose grammar may be older).
+    sys.path[:0] = [str(EDITORS), str(ROOT)]
 
 
 @dataclass(frozen=True)

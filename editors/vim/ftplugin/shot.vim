@@ -17,11 +17,12 @@ setlocal iskeyword=@,48-57,_,192-255,-
 setlocal indentexpr=ShotIndent(v:lnum) indentkeys=!^F,o,O
 setlocal autoindent
 
-" Fold by indentation; a comment line takes the level of the lines around it.
-setlocal foldmethod=indent foldignore=/
+" Fold by indentation, all folds open; a comment line takes the level of the
+" lines around it.
+setlocal foldmethod=indent foldignore=/ foldlevel=99
 
 let b:undo_ftplugin = "setlocal expandtab< shiftwidth< softtabstop< comments< commentstring<"
-      \ . " formatoptions< iskeyword< indentexpr< indentkeys< autoindent< foldmethod< foldignore<"
+      \ . " formatoptions< iskeyword< indentexpr< indentkeys< autoindent< foldmethod< foldignore< foldlevel<"
 
 if !exists("current_compiler")
   compiler sorac
