@@ -65,8 +65,6 @@ class ShotLexer(RegexLexer):
     aliases = ["shot", "sorascript"]
     filenames = ["*.shot"]
     mimetypes = ["text/x-shot"]
-    url = "https://github.com/sorascript"
-    version_added = ""
 
     tokens = _states()
 

@@ -162,6 +162,27 @@ Group 1 is the word (in `shot--lead-face'), 2 a name it declares, 3 a delivery."
     (,(shot--matcher shot-mode--vocabulary-regexp) . 'shot-vocabulary-face)
     (,(shot--matcher shot-mode--name-regexp) . 'shot-name-face)))
 
+(defun shot--top-level-line-p ()
+  "Whether the line at point starts a top-level declaration."
+  (and (not (looking-at-p "[ \t]\\|//\\|$")) (not (shot--in-string-at (point)))))
+
+(defun shot--extend-region ()
+  "Fontify whole top-level declarations.
+A header decides how the lines under it read, so a change to it must reach them."
+  (let ((beg (save-excursion
+               (goto-char font-lock-beg)
+               (beginning-of-line)
+               (while (and (not (bobp)) (not (shot--top-level-line-p))) (forward-line -1))
+               (point)))
+        (end (save-excursion
+               (goto-char font-lock-end)
+               (unless (bolp) (forward-line 1))
+               (while (and (not (eobp)) (not (shot--top-level-line-p))) (forward-line 1))
+               (point))))
+    (prog1 (or (< beg font-lock-beg) (> end font-lock-end))
+      (setq font-lock-beg (min beg font-lock-beg)
+            font-lock-end (max end font-lock-end)))))
+
 ;;;; Strings and comments
 
 (defvar shot-mode-syntax-table
@@ -282,8 +303,7 @@ of the enclosing blocks.  A line already at one of them keeps it."
   (setq-local font-lock-defaults
               (list (shot--font-lock-keywords) nil nil nil nil
                     (cons 'font-lock-syntactic-face-function #'shot--syntactic-face)))
-  ;; Blocks are indentation: font-lock must look from the top of a block.
-  (setq-local font-lock-multiline t)
+  (add-hook 'font-lock-extend-region-functions #'shot--extend-region nil t)
   (setq-local imenu-generic-expression (shot--imenu-index))
   (setq-local compile-command (or (shot--compile-command) compile-command)))
 

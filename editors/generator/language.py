@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from lark import Token, Tree
+from lark import Token
 from lark.grammar import NonTerminal, Terminal
 from lark.load_grammar import load_grammar
 

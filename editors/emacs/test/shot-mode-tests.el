@@ -82,6 +82,20 @@
     (should (eq (shot-tests--face-at 13 5) 'shot-declared-face))
     (should (eq (shot-tests--face-at 13 24) 'shot-escape-face))))
 
+(ert-deftest shot-mode-refontifies-a-block-when-its-header-changes ()
+  (with-temp-buffer
+    (insert "shot a:\n    lighting:\n        ambient \"sky\"\n")
+    (shot-mode)
+    (font-lock-ensure)
+    (should (eq (shot-tests--face-at 3 9) 'shot-vocabulary-face))
+    (goto-char (point-min))
+    (forward-line 1)
+    (delete-region (line-beginning-position) (line-end-position))
+    (insert "    sound:")
+    ;; Fontify only the edited line, as jit-lock does after a change.
+    (font-lock-fontify-region (line-beginning-position) (line-end-position))
+    (should (eq (shot-tests--face-at 3 9) 'shot-statement-face))))
+
 (ert-deftest shot-mode-indent-region-keeps-a-well-indented-file ()
   (shot-tests--with-file "examples/film/film.shot"
     (let ((original (buffer-string)))
