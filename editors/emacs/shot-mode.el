@@ -162,6 +162,9 @@ Group 1 is the word (in `shot--lead-face'), 2 a name it declares, 3 a delivery."
     (,(shot--matcher shot-mode--vocabulary-regexp) . 'shot-vocabulary-face)
     (,(shot--matcher shot-mode--name-regexp) . 'shot-name-face)))
 
+(defvar font-lock-beg)                  ; bound by font-lock around the extend functions
+(defvar font-lock-end)
+
 (defun shot--top-level-line-p ()
   "Whether the line at point starts a top-level declaration."
   (and (not (looking-at-p "[ \t]\\|//\\|$")) (not (shot--in-string-at (point)))))
