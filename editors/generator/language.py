@@ -207,11 +207,6 @@ class Language:
     escapes: str
     comment: str
     pragma_words: list[str]
-    code: object  # regex tree of a diagnostic code in a pragma
-
-    @property
-    def statement_keywords(self) -> set[str]:
-        return set().union(*(kind.leaders for kind in self.kinds.values())) | self.inline_keywords
 
     @property
     def vocabulary_words(self) -> set[str]:
@@ -342,18 +337,13 @@ def _prefix_units(quantity) -> list[str]:
     return prefixes
 
 
-def _pragma_words() -> tuple[list[str], object]:
+def _pragma_words() -> list[str]:
+    """The words before the codes of `// sorac: allow W101`, from the checker's pattern."""
     pattern = levels._PRAGMA.pattern
     if not levels._PRAGMA.match(" sorac: allow W101"):
         raise ValueError("the pragma pattern no longer reads `// sorac: allow W101`")
-    head, _, rest = pattern.partition("(")
-    words = re.sub(r"\\s[*+]|\^", " ", head).split()
-    code = re.match(r"\[A-Za-z\]\\d\{(\d)\}", rest)
-    if not code:
-        raise ValueError("the pragma's code pattern changed")
-    letter = regex.Class((("A", "Z"), ("a", "z")))
-    digits = (regex.Class(("digit",)),) * int(code.group(1))
-    return words, regex.Seq((letter, *digits))
+    head = pattern.partition("(")[0]
+    return re.sub(r"\\s[*+]|\^", " ", head).split()
 
 
 def load() -> Language:
@@ -388,7 +378,6 @@ def load() -> Language:
         raise ValueError("comments no longer start with //")
 
     quantity = regex.parse(grammar.regex_of("QUANTITY"))
-    pragma_words, code = _pragma_words()
     return Language(
         declarations=declarations,
         declares=declares,
@@ -405,6 +394,5 @@ def load() -> Language:
         point_keyword=point_seq[0].text,
         escapes="".join(sorted(build._ESCAPES)),
         comment="//",
-        pragma_words=pragma_words,
-        code=code,
+        pragma_words=_pragma_words(),
     )

@@ -39,7 +39,6 @@ class Patterns:
             rf"|{re.escape(lang.point_keyword)}{BLANK}+{self.quantity})"
         )
         self.pragma = f"{BLANK}*".join(re.escape(word) for word in lang.pragma_words)
-        self.code = PYTHON.write(lang.code)
         self.escape = "\\\\[" + re.escape(lang.escapes) + "]"
 
     def suffix_quantity(self) -> str:

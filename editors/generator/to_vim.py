@@ -62,7 +62,6 @@ class _Writer:
         op = r"\s*" + VIM.write_literal(lang.range_op) + r"\s*"
         escape = r"\\[" + VIM.class_literal(lang.escapes) + "]"
         items = [
-            # (group, definition)
             (f"{g['punctuation']}", rf"syn match {g['punctuation']} /[:,()\/]/"),
             (g["name"], f"syn match {g['name']} {_pattern(START + self.name)}"),
             (g["vocabulary"], f"syn match {g['vocabulary']} {_pattern(START + _words(lang.vocabulary_words) + END)}"),
@@ -87,7 +86,7 @@ class _Writer:
         self.add(f"syn match {g['pragma-keyword']} +{pragma}+ contained")
         return [group for group, _ in items]
 
-    def kinds(self, inline: list[str]) -> None:
+    def kinds(self) -> None:
         lang, g = self.lang, self.group
         self.add()
         self.add('" ---- blocks: what the lines of each kind of block may start with ' + "-" * 11)
@@ -174,7 +173,7 @@ def emit(lang: Language, categories: dict) -> str:
     w.add()
     inline = w.inline()
     w.add(f"syn cluster shotInline contains={','.join(inline)}")
-    w.kinds(inline)
+    w.kinds()
     w.declarations()
     w.links(categories)
     w.add()
