@@ -55,6 +55,8 @@ KIND_EXAMPLES = {
 UNIT_LIST = ("units are `s` `ms` (time), `deg` `°` (angle), `mm` (focal length), `K` (colour temperature), "
              "`%`, `fps`, `x` (factor); write the number and unit with no space")
 
+# A number as written before its unit (the generated editor files use it too).
+NUMBER = r"-?[0-9]+(?:\.[0-9]+)?"
 MAX_INTEGER_DIGITS = 9
 MAX_FRACTION_DIGITS = 6
 _NUMBER_UNIT = re.compile(r"(-?)([0-9]*)(?:\.([0-9]*))?(.*)", re.S)

@@ -21,7 +21,7 @@ from sorascript.source import SourceFile, Span
 from sorascript.syntax import ast
 
 _STRUCTURAL = frozenset({"_NL", "_INDENT", "_DEDENT", "COLON", "COMMA", "LPAR", "RPAR", "SLASH", "DOTDOT"})
-_ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t"}
+ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t"}
 _ESCAPE = re.compile(r"\\(.)", re.S)
 # C0 and C1 control characters (and DEL) other than tab: never allowed raw in a string.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -145,7 +145,7 @@ class Builder(Transformer):
         else:
             value = raw[1:-1]
         if "\\" in value:
-            value = _ESCAPE.sub(lambda m: _ESCAPES.get(m.group(1), m.group(0)), value)
+            value = _ESCAPE.sub(lambda m: ESCAPES.get(m.group(1), m.group(0)), value)
         return ast.Str(value, self.ctx.token_span(token))
 
     def prose(self, children):
@@ -589,7 +589,7 @@ def check_token(token: Token, ctx: ParseContext) -> None:
     value = token.value
     if "\\" in value:
         for match in _ESCAPE.finditer(value):
-            if match.group(1) not in _ESCAPES:
+            if match.group(1) not in ESCAPES:
                 start = token.start_pos + match.start()
                 shown = match.group(1) if match.group(1).isprintable() else f"U+{ord(match.group(1)):04X}"
                 ctx.report(make("E110", f"unknown escape `\\{shown}` in a string", ctx.span(start, start + 2),

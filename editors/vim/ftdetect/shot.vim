@@ -1,0 +1,2 @@
+" SoraScript shot lists.
+autocmd BufNewFile,BufRead *.shot setfiletype shot
