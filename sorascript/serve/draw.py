@@ -84,7 +84,7 @@ class Layout:
 
     @cached_property
     def unit(self) -> int:  # the body text size
-        return max(10, round(min(self.width, self.height) / 20))
+        return max(8, round(min(self.width, self.height) / 20))
 
     @cached_property
     def margin(self) -> int:
