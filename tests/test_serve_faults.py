@@ -168,6 +168,26 @@ def test_fail_rate_is_deterministic_given_the_seed():
     assert "failed" in first[:12] and "completed" in first[:12]
 
 
+def test_a_render_that_fails_fails_its_job_and_is_tried_again(monkeypatch):
+    from sorascript.serve import media
+
+    real, calls = media.encode, []
+
+    def broken_once(painter, out, processes):
+        calls.append(out)
+        if len(calls) == 1:
+            raise media.MediaError("ffmpeg exited with 1: a simulated encoder crash")
+        real(painter, out, processes)
+
+    monkeypatch.setattr(media, "encode", broken_once)
+    with serve(latency=0) as server, client(server) as sdk:
+        failed = finish(sdk, create(sdk, "the same shot").id)
+        assert failed.status == "failed" and failed.error.code == "render_failed"
+        assert "simulated encoder crash" in failed.error.message
+        assert finish(sdk, create(sdk, "the same shot").id).status == "completed"
+        assert len(calls) == 2
+
+
 def test_a_prompt_can_ask_for_failure():
     with serve(fail_prompts=("[[fail]]",)) as server, client(server) as sdk:
         failed = finish(sdk, create(sdk, "this one [[fail]]").id)

@@ -95,8 +95,9 @@ class Engine:
 
     def _ensure_render(self, key: str, clip: dict) -> None:
         with self._lock:
-            if key in self._futures:
-                return
+            known = self._futures.get(key)
+            if known is not None and not (known.done() and (known.cancelled() or known.exception() is not None)):
+                return  # rendering or rendered; a render that failed is tried again for a new job
             if self.store.render(key) is not None and (self.renders / key / "video.mp4").is_file():
                 done: Future = Future()
                 done.set_result(None)
