@@ -13,7 +13,9 @@ clips in-process and reports their render times (480x832 4 s, 1280x720 8 s,
 from __future__ import annotations
 
 import argparse
+import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -53,6 +55,27 @@ def start_server(latency: float, *extra: str) -> tuple[subprocess.Popen, str]:
         proc.kill()
         raise SystemExit(f"sorac serve did not start: {line!r} {proc.stderr.read()!r}")
     return proc, found.group(1)
+
+
+def _busy_seconds() -> float | None:
+    """CPU seconds the whole machine has spent busy (Linux), to tell how much of a run others took."""
+    try:
+        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    except (OSError, ValueError):
+        return None
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def _own_seconds(pid: int) -> float | None:
+    """CPU seconds of this process and of the server process with its children (ffmpeg)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    server = sum(int(v) for v in stat[11:15]) / os.sysconf("SC_CLK_TCK")
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    return server + me.ru_utime + me.ru_stime
 
 
 def one_job(client, n: int, size: str, seconds: str) -> float:
@@ -107,10 +130,12 @@ def main() -> int:
         client = OpenAI(base_url=base_url, api_key="unused", max_retries=0)
         one_job(client, 10_000, args.size, args.seconds)  # warm-up: first imports, ffmpeg in the page cache
         single = one_job(client, 10_001, args.size, args.seconds)
+        busy, own = _busy_seconds(), _own_seconds(proc.pid)
         started = time.perf_counter()
         with ThreadPoolExecutor(max_workers=args.concurrency) as pool:
             each = list(pool.map(lambda n: one_job(client, n, args.size, args.seconds), range(args.jobs)))
         total = time.perf_counter() - started
+        busy_after, own_after = _busy_seconds(), _own_seconds(proc.pid)
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -121,6 +146,10 @@ def main() -> int:
     print(f"{args.jobs} jobs at concurrency {args.concurrency}:     {total:.2f} s "
           f"(each {min(each):.2f}-{max(each):.2f} s)")
     print(f"ratio: {ratio:.2f} (target <= {TARGET_RATIO}) {verdict}")
+    if None not in (busy, own, busy_after, own_after):
+        mine = own_after - own
+        print(f"CPU during the {args.jobs} jobs: {mine:.1f} s by the server, its ffmpegs and this client; "
+              f"{max(0.0, busy_after - busy - mine):.1f} s by other processes; {os.cpu_count()} CPUs")
     print("render time of one clip (in-process, median of 3):")
     for name, seconds, fps in render_times():
         print(f"  {name:<16} {seconds:.3f} s  ({fps:.0f} frames/s)")

@@ -94,7 +94,7 @@ def test_status_goes_queued_in_progress_completed_over_the_latency():
             raw = sdk.videos.with_raw_response.retrieve(video.id)
             current = raw.parse()
             seen.append((current.status, current.progress))
-            assert raw.headers["openai-poll-after-ms"] == "50"
+            assert raw.headers["openai-poll-after-ms"] == "100"
             if current.status == "completed":
                 break
             time.sleep(0.04)
@@ -264,6 +264,22 @@ def test_extension_inputs_are_checked(sdk, server):
     with pytest.raises(openai.BadRequestError) as caught:
         sdk.videos.extend(prompt="more", seconds="4", video=("a.mp4", data[:2000], "video/mp4"))
     assert caught.value.param == "video"
+
+
+def test_extension_limits(sdk, server, monkeypatch):
+    from sorascript.serve import jobs
+
+    long = sdk.videos.create(prompt="a long one", size="16x16", seconds="101", extra_body={"fps": 1})
+    data = sdk.videos.download_content(finish(sdk, long.id).id).read()
+    with pytest.raises(openai.BadRequestError) as caught:
+        sdk.videos.extend(prompt="too long", seconds="20", video=("a.mp4", data, "video/mp4"))
+    assert caught.value.param == "seconds" and "121" in caught.value.message and "120" in caught.value.message
+    monkeypatch.setattr(jobs, "MAX_EXTENSIONS", 1)
+    once = sdk.videos.extend(prompt="once", seconds="4", video=("a.mp4", data, "video/mp4"))
+    twice = sdk.videos.download_content(finish(sdk, once.id).id).read()
+    with pytest.raises(openai.BadRequestError) as caught:
+        sdk.videos.extend(prompt="twice", seconds="4", video=("b.mp4", twice, "video/mp4"))
+    assert "extended 1 times already" in caught.value.message
 
 
 def test_characters(sdk, server):

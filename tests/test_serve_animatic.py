@@ -141,6 +141,19 @@ def test_the_layout_scales_with_the_frame(width, height, unit):
     assert band_top % 2 == band_bottom % 2 == 0
 
 
+@pytest.mark.parametrize("width, height", [(16, 16), (4096, 16), (16, 4096), (64, 36)])
+def test_frames_too_small_for_the_layout_still_render(width, height):
+    busy = from_field({"name": "n" * 50, "palette": ["red", "blue"],
+                       "beats": [{"start_s": 0, "end_s": 1, "text": "a beat " * 20}],
+                       "lines": [{"start_s": 0, "end_s": 1, "speaker": "S", "text": "words " * 30}],
+                       "moves": [{"start_s": 0, "end_s": 1, "text": m} for m in ("pan left", "orbit", "hold", "push in")],
+                       "sounds": [{"start_s": 0, "text": "x"}], "cuts": [{"start_s": 0, "end_s": 1, "title": "t"}]})
+    painter = Painter(Clip(width, height, 24, 3, busy))
+    for i in range(3):
+        assert sum(len(piece) for piece in painter.planes(i)) == width * height * 3 // 2
+        assert painter.frame(i).size == (width, height)
+
+
 def test_long_text_is_cut_to_the_frame(tmp_path):
     title = "a very long shot title that would never fit across a portrait frame at this size " * 3
     painter = Painter(Clip(W, H, 24, 24, Script(name=title)))

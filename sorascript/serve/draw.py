@@ -74,6 +74,17 @@ def _even(value: float) -> int:
     return int(value) // 2 * 2
 
 
+def _rect(draw, box, *, radius: int = 0, **style) -> None:
+    """A rectangle, or nothing where a frame too small for the layout leaves it no room."""
+    x0, y0, x1, y1 = box
+    if x1 < x0 or y1 < y0:
+        return
+    if radius:
+        draw.rounded_rectangle(box, radius=min(radius, (x1 - x0) // 2, (y1 - y0) // 2), **style)
+    else:
+        draw.rectangle(box, **style)
+
+
 @dataclass(frozen=True)
 class Layout:
     """Where things go in a WIDTHxHEIGHT frame; every y that bounds the band is even."""
@@ -101,9 +112,10 @@ class Layout:
     @cached_property
     def band(self) -> tuple[int, int]:
         """Rows [top, bottom) redrawn every frame."""
-        top = _even(self.cut_y + self.unit * 1.3)
+        last = _even(self.height)
+        top = min(_even(self.cut_y + self.unit * 1.3), last - 2)  # a frame too small for the layout still has a band
         height = round(self.unit * 1.3) + round(self.unit * 0.8) + self.move_rows * round(self.unit * 1.4)
-        return top, min(_even(top + height + 1), _even(self.height))
+        return top, max(top + 2, min(_even(top + height + 1), last))
 
     @property
     def timecode_y(self) -> int:
@@ -322,7 +334,7 @@ class Painter:
         if palette:
             draw = ImageDraw.Draw(image)
             for i, colour in enumerate(palette):
-                draw.rectangle((i * w // len(palette), 0, (i + 1) * w // len(palette) - 1, h - 1), fill=colour)
+                _rect(draw, (i * w // len(palette), 0, (i + 1) * w // len(palette) - 1, h - 1), fill=colour)
         return image
 
     def _draw_base(self, beat: int, line: int, cut: int, sound: int, with_reference: bool) -> Image.Image:
@@ -332,7 +344,7 @@ class Painter:
         draw = ImageDraw.Draw(image, "RGBA")  # "RGBA": translucent fills blend onto the picture
         inner = w - 2 * m
 
-        draw.rectangle((0, 0, w - 1, lay.panel_bottom - 1), fill=(0, 0, 0, SHADE_ALPHA))
+        _rect(draw, (0, 0, w - 1, lay.panel_bottom - 1), fill=(0, 0, 0, SHADE_ALPHA))
         heading = printable(s.heading) or "animatic"
         draw.text((m, lay.title_y), self._fit(heading, fonts.title, inner), font=fonts.title, fill=WHITE)
         if cut >= 0:
@@ -370,8 +382,8 @@ class Painter:
         y = (top + bottom - height) // 2 if align == "middle" else bottom - height - pad
         widest = max(font.getlength(text) for text, font, _ in rows)
         x0 = (lay.width - widest) / 2
-        draw.rounded_rectangle((x0 - pad * 2, y - pad, x0 + widest + pad * 2, y + height + pad),
-                                     radius=pad, fill=(0, 0, 0, SHADE_ALPHA))
+        _rect(draw, (x0 - pad * 2, y - pad, x0 + widest + pad * 2, y + height + pad), radius=pad,
+              fill=(0, 0, 0, SHADE_ALPHA))
         for text, font, colour in rows:
             draw.text(((lay.width - font.getlength(text)) / 2, y + (step - lay.unit) // 2), text, font=font, fill=colour)
             y += step
@@ -435,11 +447,11 @@ class Painter:
                    fonts.small, ink(DIM), by_char=True)
         y0, y1 = (v - top for v in lay.playhead_y)
         span = lay.width - 2 * m
-        draw.rectangle((m, y0, m + span, y1), fill=ink((90, 90, 90)))
-        draw.rectangle((m, y0, m + round(span * min(1.0, (t + 1 / self.clip.fps) / d)), y1), fill=ink(WHITE))
+        _rect(draw, (m, y0, m + span, y1), fill=ink((90, 90, 90)))
+        _rect(draw, (m, y0, m + round(span * min(1.0, (t + 1 / self.clip.fps) / d)), y1), fill=ink(WHITE))
         for tick in self._ticks:
             x = m + round(span * tick / d)
-            draw.rectangle((x - 1, y0 - (y1 - y0), x, y1 + (y1 - y0)), fill=ink(SPEAKER))
+            _rect(draw, (x - 1, y0 - (y1 - y0), x, y1 + (y1 - y0)), fill=ink(SPEAKER))
         row = 0
         for move in s.moves:
             if move.active(t, d):
@@ -459,8 +471,8 @@ class Painter:
         end = move.end(self.duration)
         done = 1.0 if end <= move.start_s else min(1.0, (t - move.start_s) / (end - move.start_s))
         by0, by1 = r0 + size // 3, r1 - size // 3
-        draw.rectangle((bar_x, by0, bar_x + bar_w, by1), outline=colour, width=max(1, size // 12))
-        draw.rectangle((bar_x, by0, bar_x + round(bar_w * done), by1), fill=colour)
+        _rect(draw, (bar_x, by0, bar_x + bar_w, by1), outline=colour, width=max(1, size // 12))
+        _rect(draw, (bar_x, by0, bar_x + round(bar_w * done), by1), fill=colour)
 
     @staticmethod
     def _arrow(draw, direction: str, x: int, y: int, size: int, colour) -> None:
@@ -491,8 +503,8 @@ class Painter:
             head(0, 1, cx + r * 0.87, cy + r * 0.5 + c * 0.2, c * 0.5)
         else:  # hold: two bars, as a pause sign
             bw = max(1, round(size * 0.2))
-            draw.rectangle((cx - bw * 1.5, y + size * 0.15, cx - bw * 0.5, y + size * 0.85), fill=colour)
-            draw.rectangle((cx + bw * 0.5, y + size * 0.15, cx + bw * 1.5, y + size * 0.85), fill=colour)
+            _rect(draw, (cx - bw * 1.5, y + size * 0.15, cx - bw * 0.5, y + size * 0.85), fill=colour)
+            _rect(draw, (cx + bw * 0.5, y + size * 0.15, cx + bw * 1.5, y + size * 0.85), fill=colour)
 
     # -- whole frames ----------------------------------------------------------------------------
 

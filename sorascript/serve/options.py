@@ -119,7 +119,7 @@ class ServerOptions:
       when the server stops.
     faults: misbehaviour for tests (see `Fault`).
     poll_after_ms: the `openai-poll-after-ms` header of a retrieve; None: a
-      twentieth of the latency, between 50 and 1000 ms.
+      tenth of the latency, between 50 and 1000 ms.
     workers: how many animatics render at once; None: one per CPU.
     """
 
@@ -164,4 +164,4 @@ class ServerOptions:
     def poll_after(self) -> int:
         if self.poll_after_ms is not None:
             return self.poll_after_ms
-        return int(min(1000, max(50, self.latency * 1000 / 20)))
+        return int(min(1000, max(50, self.latency * 1000 / 10)))
