@@ -42,6 +42,7 @@ SPEAKER = (255, 214, 90)
 MOVE = (120, 220, 255)
 SOUND = (160, 235, 160)
 SHADE_ALPHA = 150  # the dark boxes behind text, out of 255
+CAPTION_LINES = 3
 
 
 @dataclass(frozen=True)
@@ -118,10 +119,6 @@ class Layout:
         return top, max(top + 2, min(_even(top + height + 1), last))
 
     @property
-    def timecode_y(self) -> int:
-        return self.band[0]
-
-    @property
     def playhead_y(self) -> tuple[int, int]:
         top = self.band[0] + round(self.unit * 1.35)
         return top, top + max(2, round(self.unit * 0.25))
@@ -144,15 +141,11 @@ class Layout:
         return bottom - round(self.unit * 1.25), bottom
 
     @property
-    def caption_lines(self) -> int:
-        return 3
-
-    @property
     def caption_box(self) -> tuple[int, int]:
         """The rows the beat caption's box may cover, centred between the panel and the sound row."""
         top, bottom = self.panel_bottom, self.sound_box[0]
         centre = (top + bottom) // 2
-        half = (round(self.unit * 1.25) * self.caption_lines + self.margin) // 2
+        half = (round(self.unit * 1.25) * CAPTION_LINES + self.margin) // 2
         return centre - half, centre + half
 
     @property
@@ -255,14 +248,17 @@ def move_direction(text: str) -> str:
 # frames
 
 
-_FULL_TO_TV_LUMA = [round(16 + v * 219 / 255) for v in range(256)]
-_FULL_TO_TV_CHROMA = [round(128 + (v - 128) * 224 / 255) for v in range(256)]
-_FULL_TO_TV = _FULL_TO_TV_LUMA + _FULL_TO_TV_CHROMA + _FULL_TO_TV_CHROMA
+# RGB to BT.601 limited-range Y'CbCr (what H.264 players assume), as one affine pass.
+_TO_TV_YCC = (
+    0.299 * 219 / 255, 0.587 * 219 / 255, 0.114 * 219 / 255, 16.0,
+    -0.168736 * 224 / 255, -0.331264 * 224 / 255, 0.5 * 224 / 255, 128.0,
+    0.5 * 224 / 255, -0.418688 * 224 / 255, -0.081312 * 224 / 255, 128.0,
+)
 
 
 def to_tv_ycc(image: Image.Image) -> Image.Image:
-    """An RGB picture as BT.601 limited-range YCbCr (what H.264 players assume), full resolution."""
-    return image.convert("YCbCr").point(_FULL_TO_TV)
+    """An RGB picture as limited-range Y'CbCr, full resolution (the bands of an "RGB" image hold Y, Cb, Cr)."""
+    return image.convert("RGB", _TO_TV_YCC)
 
 
 def yuv420(ycc: Image.Image) -> tuple[bytes, bytes, bytes]:
@@ -358,7 +354,7 @@ class Painter:
 
         text_width = inner - 2 * m
         if beat >= 0:
-            rows = [(r, fonts.body, WHITE) for r in self._wrap(printable(s.beats[beat].text), fonts.body, text_width, lay.caption_lines)]
+            rows = [(r, fonts.body, WHITE) for r in self._wrap(printable(s.beats[beat].text), fonts.body, text_width, CAPTION_LINES)]
             self._boxed_lines(draw, rows, lay.caption_box, "middle")
         if sound >= 0:
             c = s.sounds[sound]
