@@ -176,7 +176,8 @@ _FAULT_HELP = (
     "Misbehave for tests (repeatable): KIND[:key=value,...]. KIND: 429 (answer 429 with retry-after), "
     "500, slow (wait before answering), drop (close the connection unanswered), lost (do the request, "
     "then close the connection unanswered). Keys: count=N|all (default 1), after=N (let N pass first), "
-    "routes=create+retrieve+... or * (default create; the SDK's method names), seconds=S (the delay, or "
+    "routes=create+retrieve+... or * (default create; routes are the SDK's method names: create, retrieve, "
+    "list, delete, download_content, remix, extend, create_character, get_character), seconds=S (the delay, or "
     "the retry-after; default 1). Examples: --fault 429:count=2,seconds=0.5  --fault lost  "
     "--fault slow:seconds=3,routes=retrieve,count=all"
 )
@@ -184,7 +185,7 @@ _FAULT_HELP = (
 
 @app.command()
 def serve(
-    host: str = typer.Option("127.0.0.1", "--host", help="The address to listen on."),
+    host: str = typer.Option("127.0.0.1", "--host", metavar="HOST", help="The address to listen on."),
     port: str = typer.Option(str(SERVE_DEFAULT_PORT), "--port", metavar="N", help="The port; 0 picks a free one."),
     latency: str = typer.Option("2", "--latency", metavar="S",
                                 help="Seconds from a job's creation to its completion (queued, then in_progress)."),
