@@ -135,8 +135,10 @@ def test_a_port_in_use(tmp_path):
 
 
 def test_help_documents_the_options_and_the_fault_syntax():
-    text = run_sorac("serve", "--help").stdout
-    for words in ("--host", "--port", "--latency", "--fail-rate", "--seed", "--state", "--fault", "--fail-prompt",
+    from sorascript.serve import FAULT_KINDS, ROUTES
+
+    text = " ".join(run_sorac("serve", "--help", env={"COLUMNS": "400"}).stdout.split())
+    for words in (*ROUTES, *FAULT_KINDS, "--host", "--port", "--latency", "--fail-rate", "--seed", "--state", "--fault", "--fail-prompt",
                   "--workers", "429", "lost", "count=N", "routes=", "seconds=S"):
         assert words in text, words
 
