@@ -26,6 +26,7 @@ import hashlib
 import io
 import json
 import unicodedata
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -43,6 +44,7 @@ MOVE = (120, 220, 255)
 SOUND = (160, 235, 160)
 SHADE_ALPHA = 150  # the dark boxes behind text, out of 255
 CAPTION_LINES = 3
+KEPT_STATES = 4
 
 
 @dataclass(frozen=True)
@@ -282,7 +284,8 @@ class Painter:
         self.layout = Layout(clip.width, clip.height, self._max_concurrent(clip.script.moves))
         self.fonts = Fonts(self.layout.unit)
         # state -> (the RGB picture, its yuv420p planes, the band's rows of it as limited-range YCbCr)
-        self._bases: dict[tuple, tuple[Image.Image, tuple[bytes, bytes, bytes], Image.Image]] = {}
+        # frames come in order, so a few recent states suffice (a long clip has many, megabytes each)
+        self._bases: OrderedDict[tuple, tuple[Image.Image, tuple[bytes, bytes, bytes], Image.Image]] = OrderedDict()
         self._masks: dict[tuple[str, int], Image.Image] = {}
         self._lengths: dict[tuple[str, int], float] = {}  # measuring text is slow: the band measures the same text often
         self._fitted: dict[tuple[str, int, float], str] = {}
@@ -314,7 +317,11 @@ class Painter:
 
     def base(self, state: tuple) -> tuple[Image.Image, tuple[bytes, bytes, bytes], Image.Image]:
         cached = self._bases.get(state)
-        if cached is None:
+        if cached is not None:
+            self._bases.move_to_end(state)
+        else:
+            if len(self._bases) >= KEPT_STATES:
+                self._bases.popitem(last=False)
             image = self._draw_base(*state)
             ycc = to_tv_ycc(image)
             top, bottom = self.layout.band
