@@ -135,7 +135,7 @@ class Engine:
             else:
                 segment = work / "segment.mp4"
                 media.encode(painter, segment, self.processes)
-                media.stitch(source.path, source.info, segment, video, clip.fps, self.processes)
+                media.stitch(source.path, source.info, segment, clip, video, self.processes)
                 segment.unlink()
                 info = media.probe(video, self.processes)
                 media.sprites_of(video, info, work / "spritesheet.jpg", work / "thumbnail.jpg", self.processes)

@@ -205,11 +205,11 @@ def probe(path: Path, processes: Processes) -> VideoInfo:
                      re.search(r"Stream #0:\d+[^\n]*: Audio: ", text) is not None)
 
 
-def stitch(source: Path, info: VideoInfo, segment: Path, out: Path, fps: int, processes: Processes) -> None:
-    """`source` followed by `segment` (which has the size and rate wanted), re-encoded as one clip.
-    The source is scaled and resampled to match, and its audio cut or padded to its picture's length
-    (silence if it has none)."""
-    width, height = _size_of(segment, processes)
+def stitch(source: Path, info: VideoInfo, segment: Path, clip, out: Path, processes: Processes) -> None:
+    """`source` followed by `segment` (the encoded `clip`, at the size and rate wanted), re-encoded as
+    one clip. The source is scaled and resampled to match, and its audio cut or padded to its
+    picture's length (silence if it has none)."""
+    width, height, fps = clip.width, clip.height, clip.fps
     inputs = ["-i", str(source), "-i", str(segment)]
     if info.has_audio:
         source_audio = f"[0:a]aresample={SAMPLE_RATE},aformat=channel_layouts=mono,apad,atrim=0:{info.duration:.6f}[a0];"
@@ -222,11 +222,6 @@ def stitch(source: Path, info: VideoInfo, segment: Path, out: Path, fps: int, pr
         f"[v0][a0][v1][a1]concat=n=2:v=1:a=1[joined][a];[joined]{_TAGS}[v]"
     )
     _run(processes, [*inputs, "-filter_complex", graph, "-map", "[v]", "-map", "[a]", *_encoder_args(fps), "-f", "mp4", str(out)])
-
-
-def _size_of(path: Path, processes: Processes) -> tuple[int, int]:
-    info = probe(path, processes)
-    return info.width, info.height
 
 
 def sprites_of(video: Path, info: VideoInfo, spritesheet: Path, thumbnail: Path, processes: Processes) -> None:
