@@ -301,10 +301,14 @@ def test_bad_options(options, words):
     assert words in str(caught.value)
 
 
-def test_a_taken_port_is_a_clear_error():
+def test_a_taken_port_is_a_clear_error_and_leaves_nothing(tmp_path, monkeypatch):
+    import tempfile
+
     from sorascript.serve import ServerError
 
     with serve() as running:
+        monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where a temporary state would go
         with pytest.raises(ServerError) as caught:
             AnimaticServer(ServerOptions(port=running.port)).start()
         assert str(running.port) in str(caught.value)
+        assert list(tmp_path.iterdir()) == []

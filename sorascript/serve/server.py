@@ -100,6 +100,15 @@ class AnimaticServer:
         """Listen and serve from a background thread; returns once connections are accepted."""
         if self.running:
             return self
+        fresh_temporary = self.options.state is None and self._temporary is None
+        try:
+            return self._start()
+        except BaseException:
+            if fresh_temporary:  # made for this start only: nothing to keep
+                self.stop()
+            raise
+
+    def _start(self) -> "AnimaticServer":
         import uvicorn
 
         from sorascript.serve.app import build_app
