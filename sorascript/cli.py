@@ -248,6 +248,86 @@ def explain(code: Optional[str] = typer.Argument(None, help="A diagnostic code s
     _say(text.rstrip("\n"))
 
 
+SERVE_DEFAULT_PORT = 8421  # sorascript.serve.DEFAULT_PORT, spelt here so that `sorac check` never imports the server
+
+_FAULT_HELP = (
+    "Misbehave for tests (repeatable): KIND[:key=value,...]. KIND: 429 (answer 429 with retry-after), "
+    "500, slow (wait before answering), drop (close the connection unanswered), lost (do the request, "
+    "then close the connection unanswered). Keys: count=N|all (default 1), after=N (let N pass first), "
+    "routes=create+retrieve+... or * (default create; routes are the SDK's method names: create, retrieve, "
+    "list, delete, download_content, remix, extend, create_character, get_character), seconds=S (the delay, or "
+    "the retry-after; default 1). Examples: --fault 429:count=2,seconds=0.5  --fault lost  "
+    "--fault slow:seconds=3,routes=retrieve,count=all"
+)
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", metavar="HOST", help="The address to listen on."),
+    port: str = typer.Option(str(SERVE_DEFAULT_PORT), "--port", metavar="N", help="The port; 0 picks a free one."),
+    latency: str = typer.Option("2", "--latency", metavar="S",
+                                help="Seconds from a job's creation to its completion (queued, then in_progress)."),
+    fail_rate: str = typer.Option("0", "--fail-rate", metavar="R",
+                                  help="The share of jobs (0 to 1) that end failed, chosen by a hash of --seed and the request."),
+    seed: str = typer.Option("0", "--seed", metavar="N", help="The seed of --fail-rate's choice."),
+    state: Optional[Path] = typer.Option(None, "--state", metavar="FILE",
+                                         help="A SQLite file that keeps the jobs across restarts, with their files in "
+                                              "FILE.media beside it. Default: a temporary folder, removed on exit."),
+    fault: List[str] = typer.Option([], "--fault", metavar="SPEC", help=_FAULT_HELP, show_default=False),
+    fail_prompt: List[str] = typer.Option([], "--fail-prompt", metavar="TEXT",
+                                          help="A job whose prompt contains TEXT ends failed (repeatable).",
+                                          show_default=False),
+    workers: Optional[str] = typer.Option(None, "--workers", metavar="N",
+                                          help="How many animatics render at once. Default: one per CPU."),
+) -> None:
+    """Serve the Videos API on 127.0.0.1, rendering animatics: clips of the requested size and length
+    showing the shot's palette, timecode, beats, dialogue and camera moves. Prints its URL, then serves
+    until Ctrl-C."""
+    import signal
+    import time
+
+    from sorascript.serve import AnimaticServer, OptionsError, ServerError, ServerOptions, parse_fault
+
+    def number(text: str, option: str, kind=float):
+        try:
+            return kind(text)
+        except ValueError:
+            _fail(f"{option} takes {'a whole number' if kind is int else 'a number'}, not {text!r}")
+
+    try:
+        options = ServerOptions(
+            host=host, port=number(port, "--port", int), latency=number(latency, "--latency"),
+            fail_rate=number(fail_rate, "--fail-rate"), seed=number(seed, "--seed", int),
+            fail_prompts=tuple(fail_prompt), state=state, faults=tuple(parse_fault(spec) for spec in fault),
+            workers=None if workers is None else number(workers, "--workers", int),
+        )
+    except OptionsError as error:
+        _fail(str(error))
+    server = AnimaticServer(options)
+    try:
+        server.start()
+    except ServerError as error:
+        _fail(str(error))
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+    where = f"state {state}" if state is not None else "temporary state"
+    stopped = False
+    try:
+        typer.echo(f"sorac serve: animatics at {server.base_url} (latency {options.latency:g}s, {where}); Ctrl-C stops")
+        while server.running:
+            time.sleep(0.2)
+    except KeyboardInterrupt:
+        stopped = True
+    finally:
+        server.stop()
+    if stopped:
+        raise typer.Exit(0)
+    _fail("the server stopped unexpectedly", 1)
+
+
 def main() -> None:
     try:
         app(prog_name="sorac")
