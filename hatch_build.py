@@ -1,8 +1,8 @@
 """Build the parser's tables into the wheel (see sorascript/syntax/tables.py).
 
-The tables are JSON data made from grammar/shot.lark with the Lark of the
-build environment; at run time they are used only when the grammar's hash and
-Lark's version match, so a wheel built with another Lark still works (it then
+The tables are plain data made from grammar/shot.lark with the Lark of the
+build environment; at run time they are used only when the grammar's checksum
+and the versions of Lark and Python match, so a wheel built with another Lark still works (it then
 builds the tables from the grammar in memory).
 """
 
@@ -40,7 +40,7 @@ class TablesHook(BuildHookInterface):
                 return stream
 
         grammar = (root / "grammar" / "shot.lark").read_text(encoding="utf-8")
-        out = Path(tempfile.mkdtemp()) / "parse_tables.json"
-        out.write_text(tables.serialize(grammar, Indentation()), encoding="utf-8")
-        build_data["force_include"][str(out)] = "sorascript/syntax/parse_tables.json"
+        out = Path(tempfile.mkdtemp()) / "parse_tables.marshal"
+        out.write_bytes(tables.serialize(grammar, Indentation()))
+        build_data["force_include"][str(out)] = "sorascript/syntax/parse_tables.marshal"
         print(f"sorascript: parse tables built with Lark {tables.lark.__version__}", file=sys.stderr)

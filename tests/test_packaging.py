@@ -28,9 +28,9 @@ def test_wheel_carries_grammar_stdlib_and_data(tmp_path):
     assert {"sorascript/render/fonts/DejaVuSans-Bold.ttf", "sorascript/render/fonts/LICENSE.DejaVu.txt"} <= names
     assert any(n.startswith("sorascript/diagnostics/explain/E1") and n.endswith(".md") for n in names)
     # the parser's tables are built into the wheel, and they are the grammar's
-    assert "sorascript/syntax/parse_tables.json" in names
-    shipped = tmp_path / "parse_tables.json"
-    shipped.write_bytes(zipfile.ZipFile(wheel).read("sorascript/syntax/parse_tables.json"))
+    assert "sorascript/syntax/parse_tables.marshal" in names
+    shipped = tmp_path / "parse_tables.marshal"
+    shipped.write_bytes(zipfile.ZipFile(wheel).read("sorascript/syntax/parse_tables.marshal"))
     assert_tables_parse_as_the_grammar(shipped)
     # one copy of each in the repository: the wheel's come from the top-level folders
     assert not (REPO / "sorascript" / "grammar").exists()
@@ -62,11 +62,17 @@ def test_damaged_or_foreign_tables_are_not_used(tmp_path):
     from sorascript.syntax import tables
 
     grammar = resources.grammar_text()
-    for content in ("", "{not json", '{"grammar_sha256": "0", "lark": "0"}', "[1, 2, 3]"):
-        path = tmp_path / "parse_tables.json"
-        path.write_text(content, encoding="utf-8")
+    import marshal
+
+    code = compile("open('PWNED', 'w')", "x", "exec")
+    damaged = [b"", b"{not marshal", marshal.dumps({"grammar": "0", "lark": "0"}), marshal.dumps([1, 2, 3]),
+               marshal.dumps({**tables.fingerprint(grammar), "data": code, "memo": {}})]
+    for content in damaged:
+        path = tmp_path / "parse_tables.marshal"
+        path.write_bytes(content)
         assert tables.load(grammar, path) is None
-    assert tables.load(grammar, tmp_path / "missing.json") is None
+    assert tables.load(grammar, tmp_path / "missing.marshal") is None
+    assert not (tmp_path / "PWNED").exists()
 
 
 def test_installed_package_finds_its_grammar_and_stdlib():

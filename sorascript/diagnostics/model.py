@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from sorascript.diagnostics.codes import CODES
 from sorascript.source import Span
@@ -11,14 +10,13 @@ from sorascript.source import Span
 Severity = Literal["error", "warning", "note"]
 
 
-@dataclass(frozen=True, slots=True)
-class Label:
+# Tuples, not dataclasses: made cheaply, and cheap to define at start-up.
+class Label(NamedTuple):
     span: Span
     message: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Fix:
+class Fix(NamedTuple):
     """Replacement text for a span: a code action in the language server."""
 
     span: Span
@@ -26,8 +24,7 @@ class Fix:
     title: str
 
 
-@dataclass(frozen=True, slots=True)
-class Diagnostic:
+class Diagnostic(NamedTuple):
     severity: Severity
     code: str
     message: str  # lowercase, no trailing period, makes sense alone
@@ -36,8 +33,6 @@ class Diagnostic:
     secondary: tuple[Label, ...] = ()
     help: tuple[str, ...] = ()
     fix: Fix | None = None
-
-
 
     def sort_key(self) -> tuple:
         return (self.span.file, self.span.start, self.span.end, self.code, self.message)

@@ -174,6 +174,6 @@ def apply_levels(diagnostics: list[Diagnostic], modules, levels: Levels) -> list
             if d.code in levels.allow:
                 continue
             if d.code in levels.deny or (d.severity == "warning" and "warnings" in levels.deny):
-                d = dataclasses.replace(d, severity="error", help=d.help + (f"`{d.code}` is denied: it counts as an error",))
+                d = d._replace(severity="error", help=d.help + (f"`{d.code}` is denied: it counts as an error",))
         out.append(d)
     return out

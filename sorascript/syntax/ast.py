@@ -34,7 +34,38 @@ class FrozenError(AttributeError):
     """An AST node was assigned to after it was made."""
 
 
-class Node:
+class _NodeType(type):
+    """Makes each node class slotted, with the fields its annotations name (a
+    field's `_Field` in the class body says it is outside equality, or gives a
+    default). Its `__init__` is made, with every other node class's, by
+    `_make_inits`: one `exec` rather than one per class."""
+
+    def __new__(mcls, name, bases, namespace):
+        names, compared, defaults = [], [], {}
+        for field, annotation in namespace.get("__annotations__", {}).items():
+            if str(annotation).startswith("ClassVar"):
+                continue
+            spec = namespace.pop(field, _NO_DEFAULT)
+            spec = spec if isinstance(spec, _Field) else _Field(default=spec)
+            names.append(field)
+            if spec.compare:
+                compared.append(field)
+            if spec.default is not _NO_DEFAULT:
+                defaults[field] = spec.default
+        namespace["__slots__"] = tuple(names)
+        if bases:
+            namespace.update(_fields=tuple(names), _compared=tuple(compared))
+            namespace.setdefault("__doc__", f"The `{name}` node.")
+        cls = super().__new__(mcls, name, bases, namespace)
+        if bases:
+            _PENDING.append((cls, names, defaults))
+        return cls
+
+
+_PENDING: list[tuple[type, list[str], dict]] = []
+
+
+class Node(metaclass=_NodeType):
     """Equality, hashing and repr over a node's fields, spans excluded; nodes
     are immutable once made.
 
@@ -43,7 +74,6 @@ class Node:
     of the time `sorac` takes to start.
     """
 
-    __slots__ = ()
     _fields: ClassVar[tuple[str, ...]] = ()
     _compared: ClassVar[tuple[str, ...]] = ()
 
@@ -69,31 +99,10 @@ class Node:
         raise FrozenError(f"cannot delete field {name!r}: AST nodes are immutable")
 
 
-_PENDING: list[tuple[type, list[str], dict]] = []
-
-
 def node(cls):
-    """A slotted, immutable node class with the fields its annotations name.
-    Its `__init__` is made, with every other node class's, by `_make_inits`."""
-    names, compared, defaults = [], [], {}
-    for name, annotation in cls.__dict__.get("__annotations__", {}).items():
-        if str(annotation).startswith("ClassVar"):
-            continue
-        spec = cls.__dict__.get(name, _NO_DEFAULT)
-        spec = spec if isinstance(spec, _Field) else _Field(default=spec)
-        names.append(name)
-        if spec.compare:
-            compared.append(name)
-        if spec.default is not _NO_DEFAULT:
-            defaults[name] = spec.default
-    namespace = {k: v for k, v in cls.__dict__.items() if k not in names and k not in ("__dict__", "__weakref__")}
-    namespace.update(__slots__=tuple(names), _fields=tuple(names), _compared=tuple(compared))
-    namespace.setdefault("__doc__", None)
-    made = type(cls.__name__, cls.__bases__, namespace)
-    if made.__doc__ is None:
-        made.__doc__ = f"The `{cls.__name__}` node."
-    _PENDING.append((made, names, defaults))
-    return made
+    """Marks a node class (the metaclass has made it already): kept so that
+    each construct reads as a declaration."""
+    return cls
 
 
 def _make_inits() -> None:

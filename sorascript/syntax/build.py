@@ -10,7 +10,6 @@ line: which argument of a move is its direction, which of a light its anchor.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 
 from lark import Token, Transformer
@@ -61,8 +60,8 @@ class ParseContext:
         seen[1] += 1
         first = self.diagnostics[seen[0]]
         label = first.label.split(" (and ")[0]
-        self.diagnostics[seen[0]] = dataclasses.replace(
-            first, label=f"{label} (and {seen[1] - 1} more like it on this line)")
+        self.diagnostics[seen[0]] = first._replace(
+            label=f"{label} (and {seen[1] - 1} more like it on this line)")
 
 
 def _parts(children: list) -> list:
