@@ -84,6 +84,15 @@ def _options(allow: list[str], deny: list[str]):
     return Options(allowed, denied)
 
 
+def _short_lived() -> None:
+    """A command that reads, checks and exits: the cyclic garbage collector
+    is off for its life. What it makes lives until the end anyway, and the
+    collector's passes over a large film's tree cost more than its memory."""
+    import gc
+
+    gc.disable()
+
+
 class _Shown:
     """How many diagnostics were printed in this run, to stop at MAX_SHOWN."""
 
@@ -139,6 +148,7 @@ def check(
     from sorascript import driver
     from sorascript.diagnostics.render import render_human, render_json, render_short
 
+    _short_lived()
     options = _options(allow, deny)
     results = [driver.check(path, options) for path in files]
     io_failed = False
@@ -185,6 +195,7 @@ def compile_(
     from sorascript import driver
     from sorascript.diagnostics.render import render_human
 
+    _short_lived()
     result = driver.compile(file, _options(allow, deny))
     if result.problem:
         _fail(str(result.problem))
@@ -196,22 +207,38 @@ def compile_(
     if result.plan is None:
         _say(f"sorac: {_summary(result.diagnostics)}; no plan written", err=True)
         raise typer.Exit(1)
-    text = driver.plan_json(result.plan) if format is CompileFormat.json else driver.prompts_text(result.plan)
+    if format is CompileFormat.json:
+        def write(stream):
+            driver.write_plan(result.plan, stream)
+    else:
+        def write(stream):
+            stream.write(driver.prompts_text(result.plan))
     if output is None or str(output) == "-":
-        _write(sys.stdout, text)
+        write(_Stream(sys.stdout))
         return
     try:
-        _write_output(output, text)
+        _write_output(output, write)
     except OSError as error:
         _fail(f"cannot write {output}: {error.strerror or error}")
     _say(f"wrote {output} ({len(result.plan['jobs'])} jobs)", err=True)
 
 
-def _write_output(path: Path, text: str) -> None:
-    """A new path or a regular file is written atomically (a temporary file
-    beside it, renamed over it), so a reader never sees half a plan; onto a
-    device or a FIFO (`-o /dev/stdout`, a pipe), the text is written straight
-    through: renaming over a device would replace it with a file."""
+class _Stream:
+    """A text stream whose writes fall back to ASCII forms (see `_write`)."""
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> None:
+        _write(self.stream, text)
+
+
+def _write_output(path: Path, write) -> None:
+    """`write(stream)` into `path`. A new path or a regular file is written
+    atomically (a temporary file beside it, renamed over it; removed if the
+    writing fails), so a reader never sees half a plan; onto a device or a
+    FIFO (`-o /dev/stdout`, a pipe), straight through: renaming over a device
+    would replace it with a file."""
     import stat
     import tempfile
 
@@ -223,12 +250,17 @@ def _write_output(path: Path, text: str) -> None:
         if stat.S_ISDIR(mode):
             raise IsADirectoryError(21, "it is a directory")
         with open(path, "w", encoding="utf-8") as handle:
-            handle.write(text)
+            write(handle)
         return
     folder = path.parent if str(path.parent) else Path(".")
     with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=folder, delete=False, suffix=".tmp") as handle:
-        handle.write(text)
         temporary = Path(handle.name)
+        try:
+            write(handle)
+        except BaseException:
+            handle.close()
+            temporary.unlink(missing_ok=True)
+            raise
     temporary.replace(path)
 
 

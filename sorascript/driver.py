@@ -108,6 +108,15 @@ def plan_json(plan: dict) -> str:
     return json.dumps(plan, indent=2, ensure_ascii=False) + "\n"
 
 
+def write_plan(plan: dict, stream) -> None:
+    """`plan_json`, written piece by piece: a large film's plan is never held
+    twice in memory, as an object and as one long string."""
+    import json
+
+    json.dump(plan, stream, indent=2, ensure_ascii=False)
+    stream.write("\n")
+
+
 def prompts_text(plan: dict) -> str:
     """The plan's prompts for people to read (`sorac compile --format prompt`)."""
     blocks = []

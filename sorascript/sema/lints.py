@@ -67,6 +67,10 @@ _BUILD = {
     "pairs": lambda t: [re.compile("|".join(f"(?:{_pair(a, b, t['W105']['articles']).pattern})"
                                             for a, b in t["W105"]["pairs"]), re.I)],
     "adjectives": lambda t: _words(t["W106"]["adjectives"]),
+    # more than `max_stacked_adjectives` adjectives in a row, by commas, "and" or spaces
+    "stacked": lambda t: re.compile(
+        rf"(?:{pattern('adjectives').pattern}(?:[ \t]*,[ \t]*|[ \t]+and[ \t]+|[ \t]+)){{{t['W106']['max_stacked_adjectives']},}}"
+        + pattern("adjectives").pattern, re.I),
     "cut": lambda t: _all(t["W112"]["patterns"]),
     "cut_start": lambda t: _all(t["W112"]["clause_start"]),
     "verbs": lambda t: _words(t["W115"]["verbs"]),
@@ -544,11 +548,13 @@ class Linter:
             self.report("W106", f"{len(shot.anchors)} palette anchors in {label}", palette.name.span, "too many colours",
                         help=f"keep the {table['max_anchors']} colours that carry the look; drop "
                         + ", ".join(f"`{a.name.text}`" for a in shot.anchors[table["max_anchors"]:]))
-        adjective = pattern("adjectives").pattern
-        stacked = re.compile(rf"(?:{adjective}(?:[ \t]*,[ \t]*|[ \t]+and[ \t]+|[ \t]+)){{{table['max_stacked_adjectives']},}}"
-                             + adjective, re.I)
+        stacked = pattern("stacked")
+        adjectives = pattern("adjectives")
         for text in stmt_texts(shot.view.stmts):
             if not self.first_time("W106", id(text)):
+                continue
+            raw = self.raw(text)
+            if raw is None or len(adjectives.findall(raw[0])) <= table["max_stacked_adjectives"]:
                 continue
             for start, end, words, _, begin in self.hits("W106", text, [stacked]):
                 count = len(pattern("adjectives").findall(words))

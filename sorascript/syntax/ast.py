@@ -34,11 +34,19 @@ class FrozenError(AttributeError):
     """An AST node was assigned to after it was made."""
 
 
+_SPAN_BITS = 32  # a span's start and end packed in one number: a file is at most 32 MB
+_SPAN_MASK = (1 << _SPAN_BITS) - 1
+
+
 class _NodeType(type):
     """Makes each node class slotted, with the fields its annotations name (a
     field's `_Field` in the class body says it is outside equality, or gives a
     default). Its `__init__` is made, with every other node class's, by
-    `_make_inits`: one `exec` rather than one per class."""
+    `_make_inits`: one `exec` rather than one per class.
+
+    A node's `span` is kept as its file and one number (start and end packed):
+    a `Span` is made when it is asked for. A large film has millions of nodes,
+    and a tuple and two offsets for each were most of its memory."""
 
     def __new__(mcls, name, bases, namespace):
         names, compared, defaults = [], [], {}
@@ -52,7 +60,7 @@ class _NodeType(type):
                 compared.append(field)
             if spec.default is not _NO_DEFAULT:
                 defaults[field] = spec.default
-        namespace["__slots__"] = tuple(names)
+        namespace["__slots__"] = tuple(n for n in names if n != "span") + (("_source", "_packed") if "span" in names else ())
         if bases:
             namespace.update(_fields=tuple(names), _compared=tuple(compared))
             namespace.setdefault("__doc__", f"The `{name}` node.")
@@ -76,6 +84,13 @@ class Node(metaclass=_NodeType):
 
     _fields: ClassVar[tuple[str, ...]] = ()
     _compared: ClassVar[tuple[str, ...]] = ()
+
+    @property
+    def span(self) -> Span | None:
+        if self._source is None:  # a node made by hand, with no place in a file
+            return None
+        packed = self._packed
+        return Span(self._source, packed >> _SPAN_BITS, packed & _SPAN_MASK)
 
     def _values(self) -> tuple:
         return tuple(getattr(self, name) for name in self._compared)
@@ -119,6 +134,12 @@ def _make_inits() -> None:
                 params.append(name)
         lines.append(f"def _init{number}(self, {', '.join(params)}):")
         for name in names:
+            if name == "span":
+                scope[f"_p{number}_source"] = cls.__dict__["_source"].__set__
+                scope[f"_p{number}_packed"] = cls.__dict__["_packed"].__set__
+                lines.append(f"    _p{number}_source(self, None if span is None else span[0])")
+                lines.append(f"    _p{number}_packed(self, 0 if span is None else (span[1] << {_SPAN_BITS}) | span[2])")
+                continue
             scope[f"_s{number}_{name}"] = cls.__dict__[name].__set__
             lines.append(f"    _s{number}_{name}(self, {name})")
         if not names:

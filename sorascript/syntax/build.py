@@ -11,6 +11,7 @@ line: which argument of a move is its direction, which of a light its anchor.
 from __future__ import annotations
 
 import re
+import sys
 
 from lark import Token, Transformer
 
@@ -83,15 +84,17 @@ class Builder(Transformer):
                 if child.type in ("_NL", "_INDENT", "_DEDENT"):
                     continue
                 start, end = child.start_pos, child.end_pos
-            else:
-                start, end = child.span.start, child.span.end
+            else:  # a node: its packed span, read without making a Span
+                packed = child._packed
+                start, end = packed >> 32, packed & 0xFFFFFFFF
             if first is None:
                 first = start
             last = end
         return Span(self.ctx.source, first, last)
 
     def _name(self, token: Token) -> ast.Name:
-        return ast.Name(str(token), Span(self.ctx.source, token.start_pos, token.end_pos))
+        # Names repeat (characters, anchors, framings): one string for each spelling.
+        return ast.Name(sys.intern(token.value), Span(self.ctx.source, token.start_pos, token.end_pos))
 
     def _quantity(self, token: Token, slot: str | None = None, why: str | None = None) -> ast.Quantity:
         """A quantity node. `slot` is the kind the place takes, when the grammar
