@@ -72,7 +72,8 @@ def _color(stream) -> bool:
 
 def _options(allow: list[str], deny: list[str]):
     from sorascript.driver import Options
-    from sorascript.sema.levels import ConfigError, parse_codes
+    from sorascript.project import ConfigError
+    from sorascript.sema.levels import parse_codes
 
     try:
         allowed = parse_codes(allow, "sorac", "--allow")

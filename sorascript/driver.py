@@ -38,8 +38,9 @@ class Result:
 
 def _analyze(path: str | Path, options: Options):
     from sorascript.files import project_root
+    from sorascript.project import ConfigError, load_settings
     from sorascript.sema import analyze
-    from sorascript.sema.levels import ConfigError, Levels, apply_levels, project_levels
+    from sorascript.sema.levels import Levels, apply_levels, project_levels
 
     file = Path(path)
     shown = display_path(file) if file.is_absolute() else str(path)
@@ -50,7 +51,8 @@ def _analyze(path: str | Path, options: Options):
         return result, None
     root = project_root(file)
     try:
-        levels = project_levels(root).merged_under(Levels(options.allow, options.deny))
+        settings = load_settings(root)
+        levels = project_levels(settings).merged_under(Levels(options.allow, options.deny))
     except ConfigError as error:
         result.problem = FileProblem(error.path, error.message)
         return result, None

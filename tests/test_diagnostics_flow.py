@@ -8,7 +8,6 @@ never twice for the same thing.
 from __future__ import annotations
 
 import collections
-from pathlib import Path
 
 import pytest
 

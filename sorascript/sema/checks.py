@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from sorascript import vocab
 from sorascript.diagnostics import Diagnostic, Fix, Label, make
-from sorascript.quantities import KIND_EXAMPLES, UNIT_OF, article, seconds
+from sorascript.quantities import KIND_EXAMPLES, UNIT_OF, article
 from sorascript.sema.modules import LoadedModule, resolve_project_path
 from sorascript.sema.scope import JOB_KINDS, Scopes
 from sorascript.syntax import ast

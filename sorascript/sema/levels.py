@@ -9,13 +9,12 @@ Only warnings and notes can be allowed or denied; errors always stand.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 from sorascript.diagnostics import Diagnostic
 from sorascript.diagnostics.codes import CODES
+from sorascript.project import ConfigError, Settings
 from sorascript.source import SourceFile
 from sorascript.syntax import ast
 
@@ -34,15 +33,6 @@ class Levels:
         allow = (self.allow - command_line.deny) | command_line.allow
         deny = (self.deny - command_line.allow) | command_line.deny
         return Levels(frozenset(allow), frozenset(deny))
-
-
-class ConfigError(Exception):
-    """sorac.toml cannot be used; the message says why, in one line."""
-
-    def __init__(self, path: str, message: str) -> None:
-        super().__init__(f"{path}: {message}")
-        self.path = path
-        self.message = message
 
 
 def parse_codes(values, where: str, setting: str) -> frozenset[str]:
@@ -65,30 +55,13 @@ def parse_codes(values, where: str, setting: str) -> frozenset[str]:
     return frozenset(out)
 
 
-def project_levels(root: Path) -> Levels:
-    path = root / "sorac.toml"
-    if not path.is_file():
-        return Levels()
-    import tomllib
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(str(path), f"cannot be read ({error})") from None
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(str(path), f"not valid TOML ({error})") from None
-    lint = data.get("lint", {})
-    if not isinstance(lint, dict):
-        raise ConfigError(str(path), "`lint` must be a table: [lint]")
-    for key in lint:
-        if key not in ("allow", "deny"):
-            raise ConfigError(str(path), f"unknown setting `lint.{key}` (known: allow, deny)")
-    allow, deny = lint.get("allow", []), lint.get("deny", [])
-    if not isinstance(allow, list) or not isinstance(deny, list):
-        raise ConfigError(str(path), "`lint.allow` and `lint.deny` are lists of codes, e.g. allow = [\"W108\"]")
-    allow_codes = parse_codes(allow, str(path), "lint.allow")
+def project_levels(settings: Settings) -> Levels:
+    """The lint levels sorac.toml sets (`[lint] allow` and `deny`)."""
+    where = str(settings.path)
+    allow_codes = parse_codes(settings.lint_allow, where, "lint.allow")
     if "warnings" in allow_codes:
-        raise ConfigError(str(path), "lint.allow takes codes, not `warnings`")
-    return Levels(allow_codes, parse_codes(deny, str(path), "lint.deny"))
+        raise ConfigError(where, "lint.allow takes codes, not `warnings`")
+    return Levels(allow_codes, parse_codes(settings.lint_deny, where, "lint.deny"))
 
 
 def _node_lines(root) -> dict[int, int]:

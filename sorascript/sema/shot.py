@@ -10,7 +10,6 @@ from sorascript.sema.models import ModelProfile, Size, profile
 from sorascript.sema.scope import KIND_WORDS, Scopes, Symbol
 from sorascript.sema.timing import clip_duration
 from sorascript.sema.views import ShotView
-from sorascript.source import Span
 from sorascript.syntax import ast
 
 DEFAULT_MODEL = "sora-2"

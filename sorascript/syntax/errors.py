@@ -157,7 +157,7 @@ def _statement_form(source: SourceFile, token) -> tuple[str | None, tuple[str, .
             ratio = float(focal.group(2)) / float(focal.group(1))
             direction = "in" if ratio >= 1 else "out"
             factor = ratio if ratio >= 1 else 1 / ratio
-            return (f"`zoom` takes a factor, not focal lengths",
+            return ("`zoom` takes a factor, not focal lengths",
                     (f"{focal.group(1)}mm to {focal.group(2)}mm is about `zoom {direction} {factor:.1f}x`",
                      f"a zoom is written `{form}`"))
         if spec.framings and re.search(r"(?:from|to)\s+\d", rest):
