@@ -798,7 +798,8 @@ def test_costs_sum_to_the_cent(tmp_path):
 def test_plan_keys_and_job_key_order(tmp_path):
     plan = compile_plan(tmp_path, DINER)
     assert list(plan) == ["source", "jobs", "sequences", "total_cost_usd", "diagnostics"]
-    assert list(jobs(plan)["confession"]) == ["name", "kind", "request", "input_reference", "after", "cost_usd", "span"]
+    assert list(jobs(plan)["confession"]) == ["name", "kind", "request", "input_reference", "after", "cost_usd",
+                                              "timeline", "span"]
     assert plan["total_cost_usd"] == 2.8
 
 
@@ -845,3 +846,67 @@ def test_a_fade_after_the_last_shot_ends_the_sequence(tmp_path):
         {"name": "s", "jobs": ["a", "b"], "transitions": ["crossfade 0.5s"], "runtime_s": 7.5, "end": "fade 2s"}
     ]
     jsonschema.validate(plan, plan_schema())
+
+
+# ---- the timeline: what the animatic, assembly and export read ---------------------------------
+
+
+TIMED = '''
+character mara:
+    "a woman in a green raincoat"
+    cameo "mara.mp4"
+
+palette dusk:
+    amber #f2a33a "lamps"
+    teal #2f5d62 "water"
+    rust #8c3b2a "hull"
+
+shot a:
+    duration 8s
+    "The harbour at dusk."
+    palette dusk
+    loop short
+    camera:
+        crane down over 4s
+        hold
+    beats:
+        "The ferry docks"
+        "Mara steps off"
+    dialogue:
+        at 1s mara (quietly): "Home again."
+        pause 1s
+        mara: "At last."
+    sound:
+        ambient "gulls"
+        at 2s sfx "a rope thrown"
+    cut 0s..4s "Wide":
+        "Wide on the pier."
+    cut 4s..8s:
+        "Close on Mara."
+'''
+
+
+def test_the_timeline_places_beats_lines_moves_sounds_and_cuts(tmp_path):
+    (tmp_path / "mara.mp4").write_bytes(b"not checked here")
+    job = jobs(compile_plan(tmp_path, TIMED))["a"]
+    line = job["timeline"]
+    assert line["duration_s"] == 8.0 and line["palette"] == ["#f2a33a", "#2f5d62", "#8c3b2a"]
+    # untimed beats share the clip, in order
+    assert [(b["start_s"], b["end_s"], b["text"]) for b in line["beats"]] == [(0.0, 4.0, "The ferry docks"),
+                                                                             (4.0, 8.0, "Mara steps off")]
+    # at 1s, 2 words (0.8s), a 1s pause, then the next line
+    assert [(l["start_s"], l["end_s"], l["speaker"]) for l in line["lines"]] == [(1.0, 1.8, "mara"), (2.8, 3.6, "mara")]
+    assert line["lines"][0]["delivery"] == "quietly"
+    assert [(m["start_s"], m["end_s"], m["text"]) for m in line["moves"]] == [(0.0, 4.0, "crane down over 4 seconds"),
+                                                                             (4.0, 8.0, "hold for 4 seconds")]
+    assert [(s["kind"], s["start_s"], s.get("end_s")) for s in line["sounds"]] == [("ambient", 0.0, 8.0), ("sfx", 2.0, None)]
+    assert line["cuts"] == [{"start_s": 0.0, "end_s": 4.0, "title": "Wide"}, {"start_s": 4.0, "end_s": 8.0}]
+    assert job["loop"] == "short"
+    assert job["cameos"] == [{"name": "mara", "video": "mara.mp4"}]
+
+
+def test_a_silent_model_has_no_lines_or_sounds_in_its_timeline(tmp_path):
+    text = 'model quiet:\n    audio no\n\n' + TIMED.replace("    duration 8s", "    model quiet\n    duration 8s")
+    (tmp_path / "mara.mp4").write_bytes(b"x")
+    line = jobs(compile_plan(tmp_path, text))["a"]["timeline"]
+    assert "lines" not in line and "sounds" not in line and "beats" in line

@@ -114,8 +114,8 @@ def light(item: ast.Light, anchor_words: str | None) -> str:
     return text + (f" — {item.description.value}" if item.description is not None else "")
 
 
-def move(timed: TimedMove) -> str:
-    """`pan left 30° over 2 seconds (2-4s)`."""
+def move(timed: TimedMove, times: bool = True) -> str:
+    """`pan left 30° over 2 seconds (2-4s)`; without `times`, no `(2-4s)`."""
     item = timed.move
     spec = vocab.MOVES[item.verb.text]
     parts = [spec.phrase]
@@ -131,7 +131,7 @@ def move(timed: TimedMove) -> str:
         parts.append("to " + vocab.FRAMINGS.get(item.to_framing.text, item.to_framing.text))
     length = timed.end - timed.start
     parts.append(("for " if spec.axis is None else "over ") + duration_words(length))
-    text = " ".join(parts) + f" ({time_range(timed.start, timed.end)})"
+    text = " ".join(parts) + (f" ({time_range(timed.start, timed.end)})" if times else "")
     return text + (f", {item.qualifier.value}" if item.qualifier is not None else "")
 
 

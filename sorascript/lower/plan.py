@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sorascript.diagnostics.render import diagnostic_json
 from sorascript.lower.prompt import extend_prompt, remix_prompt, shot_prompts
+from sorascript.lower.timeline import timeline
 from sorascript.sema import Analysis
 from sorascript.quantities import seconds_string as _seconds_string, size_text, usd as _usd
 from sorascript.sema.timing import Window, cut_windows, ms, range_ms
@@ -80,7 +81,29 @@ class PlanBuilder:
             out["takes"] = media.takes
         if overlays:
             out["overlays"] = overlays
+        if job.kind == "create":
+            shot = self.analysis.shots[job.name]
+            loop = job.view.first(ast.Loop)
+            if loop is not None:
+                out["loop"] = loop.mode.text
+            cameos = self.cameos(shot)
+            if cameos:
+                out["cameos"] = cameos
+            out["timeline"] = timeline(shot, self.analysis.scopes)
         out["span"] = self.span(job.span)
+        return out
+
+    def cameos(self, shot) -> list[dict]:
+        """The shot's characters with a recorded likeness: the renderer uploads each
+        recording once, as an API character named as the prompt names it."""
+        out = []
+        for symbol in shot.cast:
+            cameo = next((i for i in symbol.decl.items if isinstance(i, ast.Cameo)), None)
+            if cameo is None:
+                continue
+            path = (symbol.module.folder / cameo.path.value).resolve()
+            video = path.relative_to(self.root).as_posix() if path.is_relative_to(self.root) else cameo.path.value
+            out.append({"name": symbol.name, "video": video})
         return out
 
     def overlays(self, shot) -> list[dict]:
