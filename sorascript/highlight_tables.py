@@ -75,11 +75,11 @@ LEAD_WORD = ('[ '
  '\\t]*\\.\\.[ '
  '\\t]*(?:\\$\\d+(?:\\.\\d+)?|f/\\d+(?:\\.\\d+)?|#[0-9A-Za-z]+|-?\\d+(?:\\.\\d+)?(?:x\\d+)?[A-Za-z°%]*)|at[ '
  '\\t]+(?:\\$\\d+(?:\\.\\d+)?|f/\\d+(?:\\.\\d+)?|#[0-9A-Za-z]+|-?\\d+(?:\\.\\d+)?(?:x\\d+)?[A-Za-z°%]*))[ '
- '\\t]+)?([^\\W\\d]\\w*(?:-\\w+)*)')
+ '\\t]+)?([^\\W\\d]\\w*(?:-\\w+|\\.\\d\\w*)*)')
 
 STATES = {'line-top': [('^([ '
                '\\t]*)((?:character|location|sequence|palette|extend|model|remix|style|lens|prop|shot))(?![\\w-])(?:([ '
-               '\\t]+)([^\\W\\d]\\w*(?:-\\w+)*))?',
+               '\\t]+)([^\\W\\d]\\w*(?:-\\w+|\\.\\d\\w*)*))?',
                ('blank', 'declaration', 'blank', 'declared'),
                None),
               ('^([ '
@@ -99,7 +99,8 @@ STATES = {'line-top': [('^([ '
                 '\\t]*\\.\\.[ '
                 '\\t]*(?:\\$\\d+(?:\\.\\d+)?|f/\\d+(?:\\.\\d+)?|#[0-9A-Za-z]+|-?\\d+(?:\\.\\d+)?(?:x\\d+)?[A-Za-z°%]*)|at[ '
                 '\\t]+(?:\\$\\d+(?:\\.\\d+)?|f/\\d+(?:\\.\\d+)?|#[0-9A-Za-z]+|-?\\d+(?:\\.\\d+)?(?:x\\d+)?[A-Za-z°%]*)))([ '
-                '\\t]+))?([^\\W\\d]\\w*(?:-\\w+)*)([ \\t]*)(\\([^)\\n]*\\))?([ \\t]*)(:)?(?=[ \\t]*")',
+                '\\t]+))?([^\\W\\d]\\w*(?:-\\w+|\\.\\d\\w*)*)([ \\t]*)(\\([^)\\n]*\\))?([ \\t]*)(:)?(?=[ '
+                '\\t]*")',
                 ('blank', 'inline', 'blank', 'speaker', 'blank', 'delivery', 'blank', 'punctuation'),
                 None)],
  'line-camera': [('^([ '
@@ -139,7 +140,8 @@ STATES = {'line-top': [('^([ '
                     '\\t]*\\.\\.[ '
                     '\\t]*(?:\\$\\d+(?:\\.\\d+)?|f/\\d+(?:\\.\\d+)?|#[0-9A-Za-z]+|-?\\d+(?:\\.\\d+)?(?:x\\d+)?[A-Za-z°%]*)|at[ '
                     '\\t]+(?:\\$\\d+(?:\\.\\d+)?|f/\\d+(?:\\.\\d+)?|#[0-9A-Za-z]+|-?\\d+(?:\\.\\d+)?(?:x\\d+)?[A-Za-z°%]*)))([ '
-                    '\\t]+))?([^\\W\\d]\\w*(?:-\\w+)*)([ \\t]*)(\\([^)\\n]*\\))?([ \\t]*)(:)?(?=[ \\t]*")',
+                    '\\t]+))?([^\\W\\d]\\w*(?:-\\w+|\\.\\d\\w*)*)([ \\t]*)(\\([^)\\n]*\\))?([ \\t]*)(:)?(?=[ '
+                    '\\t]*")',
                     ('blank', 'inline', 'blank', 'speaker', 'blank', 'delivery', 'blank', 'punctuation'),
                     None)],
  'line-grade': [],
@@ -166,10 +168,10 @@ STATES = {'line-top': [('^([ '
                  '\\t]*\\.\\.[ '
                  '\\t]*(?:\\$\\d+(?:\\.\\d+)?|f/\\d+(?:\\.\\d+)?|#[0-9A-Za-z]+|-?\\d+(?:\\.\\d+)?(?:x\\d+)?[A-Za-z°%]*)|at[ '
                  '\\t]+(?:\\$\\d+(?:\\.\\d+)?|f/\\d+(?:\\.\\d+)?|#[0-9A-Za-z]+|-?\\d+(?:\\.\\d+)?(?:x\\d+)?[A-Za-z°%]*)))([ '
-                 '\\t]+))?((?:max\\-characters|api\\-model|durations|reference|retired|audio|notes|price|sizes))(?![\\w-])',
+                 '\\t]+))?((?:max\\-characters|api\\-model|durations|max\\-words|reference|negative|retired|frames|layout|params|server|audio|notes|price|sizes|fps))(?![\\w-])',
                  ('blank', 'inline', 'blank', 'statement'),
                  None)],
- 'line-palette': [('^([ \\t]*)([^\\W\\d]\\w*(?:-\\w+)*)', ('blank', 'declared'), None)],
+ 'line-palette': [('^([ \\t]*)([^\\W\\d]\\w*(?:-\\w+|\\.\\d\\w*)*)', ('blank', 'declared'), None)],
  'line-prose': [],
  'line-remix': [('^([ '
                  '\\t]*)(?:((?:(?:\\$\\d+(?:\\.\\d+)?|f/\\d+(?:\\.\\d+)?|#[0-9A-Za-z]+|-?\\d+(?:\\.\\d+)?(?:x\\d+)?[A-Za-z°%]*)[ '
@@ -184,10 +186,10 @@ STATES = {'line-top': [('^([ '
                     '\\t]*\\.\\.[ '
                     '\\t]*(?:\\$\\d+(?:\\.\\d+)?|f/\\d+(?:\\.\\d+)?|#[0-9A-Za-z]+|-?\\d+(?:\\.\\d+)?(?:x\\d+)?[A-Za-z°%]*)|at[ '
                     '\\t]+(?:\\$\\d+(?:\\.\\d+)?|f/\\d+(?:\\.\\d+)?|#[0-9A-Za-z]+|-?\\d+(?:\\.\\d+)?(?:x\\d+)?[A-Za-z°%]*)))([ '
-                    '\\t]+))?((?:continuity))(?![\\w-])',
+                    '\\t]+))?((?:continuity|conform))(?![\\w-])',
                     ('blank', 'inline', 'blank', 'statement'),
                     None)],
- 'line-shot': [('^([ \\t]*)((?:variant))(?![\\w-])(?:([ \\t]+)([^\\W\\d]\\w*(?:-\\w+)*))?',
+ 'line-shot': [('^([ \\t]*)((?:variant))(?![\\w-])(?:([ \\t]+)([^\\W\\d]\\w*(?:-\\w+|\\.\\d\\w*)*))?',
                 ('blank', 'statement', 'blank', 'declared'),
                 None),
                ('^([ '
@@ -195,7 +197,7 @@ STATES = {'line-top': [('^([ '
                 '\\t]*\\.\\.[ '
                 '\\t]*(?:\\$\\d+(?:\\.\\d+)?|f/\\d+(?:\\.\\d+)?|#[0-9A-Za-z]+|-?\\d+(?:\\.\\d+)?(?:x\\d+)?[A-Za-z°%]*)|at[ '
                 '\\t]+(?:\\$\\d+(?:\\.\\d+)?|f/\\d+(?:\\.\\d+)?|#[0-9A-Za-z]+|-?\\d+(?:\\.\\d+)?(?:x\\d+)?[A-Za-z°%]*)))([ '
-                '\\t]+))?((?:atmosphere|reference|dialogue|duration|lighting|overlay|palette|physics|setting|variant|camera|layers|avoid|beats|model|props|sound|speed|style|takes|cast|loop|mood|size|cut))(?![\\w-])',
+                '\\t]+))?((?:atmosphere|reference|dialogue|duration|lighting|overlay|palette|physics|setting|variant|camera|layers|avoid|beats|model|param|props|sound|speed|style|takes|cast|loop|mood|seed|size|cut))(?![\\w-])',
                 ('blank', 'inline', 'blank', 'statement'),
                 None)],
  'line-sound': [('^([ '
@@ -221,22 +223,22 @@ STATES = {'line-top': [('^([ '
             ('"""', 'triple-string', 'triple-string'),
             ('"', 'string', 'string'),
             ('\\.\\.', 'range-operator', None),
-            ('(?<![\\w-])((?:f/|\\$))((?:-?\\d+(?:\\.\\d+)?))(?:(/)((?:deg|fps|mm|ms|%|K|s|x|°))(?![\\w%°]))?',
+            ('(?<![\\w-])((?:f/|\\$))((?:-?\\d+(?:\\.\\d+)?))(?:(/)((?:deg|fps|mm|ms|%|K|f|s|x|°))(?![\\w%°]))?',
              ('unit', 'quantity', 'unit', 'unit'),
              None),
-            ('(?<![\\w-])((?:-?\\d+(?:\\.\\d+)?))((?:deg|fps|mm|ms|%|K|s|x|°))(?![\\w%°])(?:(/)((?:deg|fps|mm|ms|%|K|s|x|°))(?![\\w%°]))?',
+            ('(?<![\\w-])((?:-?\\d+(?:\\.\\d+)?))((?:deg|fps|mm|ms|%|K|f|s|x|°))(?![\\w%°])(?:(/)((?:deg|fps|mm|ms|%|K|f|s|x|°))(?![\\w%°]))?',
              ('quantity', 'unit', 'unit', 'unit'),
              None),
             ('(?<![\\w-])(?:(?:\\$\\d+(?:\\.\\d+)?|f/\\d+(?:\\.\\d+)?|#[0-9A-Za-z]+|-?\\d+(?:\\.\\d+)?(?:x\\d+)?[A-Za-z°%]*))',
              'quantity',
              None),
-            ('(?<![\\w-])(?:in\\-frame|frame|from|last|over|for|at|by|of|on|to)(?![\\w-])',
+            ('(?<![\\w-])(?:in\\-frame|every|frame|from|last|over|for|at|by|of|on|to)(?![\\w-])',
              'statement',
              None),
-            ('(?<![\\w-])(?:over\\-the\\-shoulder|extreme\\-close\\-up|medium\\-close\\-up|three\\-quarter|bottom\\-right|camera\\-right|establishing|extreme\\-wide|bottom\\-left|camera\\-left|frame\\-right|medium\\-wide|background|foreground|frame\\-left|highlights|locked\\-off|rack\\-focus|birds\\-eye|car\\-mount|crossfade|eye\\-level|midground|practical|steadicam|top\\-right|worms\\-eye|close\\-up|handheld|midtones|negative|overhead|shoulder|top\\-down|top\\-left|two\\-shot|ambient|diffuse|profile|shadows|shallow|behind|blacks|bottom|bounce|center|cowboy|gimbal|insert|medium|normal|slider|tripod|above|below|crane|dolly|drone|dutch|false|front|orbit|right|short|track|truck|back|deep|down|fade|fill|full|hard|high|hold|left|long|pull|push|roll|soft|tilt|true|wide|zoom|cut|jib|key|low|out|pan|pov|rim|top|yes|in|no|up)(?![\\w-])',
+            ('(?<![\\w-])(?:over\\-the\\-shoulder|extreme\\-close\\-up|input_reference|medium\\-close\\-up|negative_prompt|three\\-quarter|bottom\\-right|camera\\-right|establishing|extreme\\-wide|bottom\\-left|camera\\-left|frame\\-right|medium\\-wide|background|foreground|frame\\-left|highlights|locked\\-off|num_frames|rack\\-focus|birds\\-eye|car\\-mount|crossfade|eye\\-level|midground|paragraph|practical|steadicam|top\\-right|worms\\-eye|close\\-up|handheld|midtones|negative|overhead|required|shoulder|timeline|top\\-down|top\\-left|two\\-shot|ambient|diffuse|profile|seconds|shadows|shallow|behind|blacks|bottom|bounce|center|cowboy|gimbal|inline|insert|medium|normal|prompt|slider|tripod|above|below|crane|dolly|drone|dutch|false|field|front|guide|model|orbit|right|short|track|truck|back|deep|down|fade|fill|full|hard|high|hold|left|long|pull|push|roll|seed|size|soft|tilt|true|wide|zoom|cut|fps|jib|key|low|out|pan|pov|rim|top|yes|in|no|up|n)(?![\\w-])',
              'vocabulary',
              None),
-            ('[^\\W\\d]\\w*(?:-\\w+)*', 'name', None),
+            ('[^\\W\\d]\\w*(?:-\\w+|\\.\\d\\w*)*', 'name', None),
             ('[:,()/]', 'punctuation', None),
             ('\\s+', 'blank', None),
             ('.', 'text', None)],

@@ -136,7 +136,7 @@ def load_settings(root: Path) -> Settings:
             fail("defaults", key, f"`defaults.size` is a size written WxH, e.g. {_EXAMPLES['size']}, found \"{value}\"")
         if key == "duration" and classify(value)[0] not in ("duration", "frames"):
             fail("defaults", key, f"`defaults.duration` is a duration, e.g. {_EXAMPLES['duration']}, found \"{value}\"")
-        if key == "model" and not re.fullmatch(r"[^\W\d]\w*(-\w+)*", value):
+        if key == "model" and not re.fullmatch(r"[^\W\d]\w*(?:-\w+|\.[0-9]\w*)*", value):
             fail("defaults", key, f"`defaults.model` is the name of a model, e.g. {_EXAMPLES['model']}, found \"{value}\"")
         defaults[key] = Setting(value, line, column, length)
 

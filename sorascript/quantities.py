@@ -26,10 +26,11 @@ UNITS: dict[str, tuple[str, int]] = {
     "%": ("percent", 1),
     "fps": ("framerate", 1),
     "x": ("factor", 1),
+    "f": ("frames", 1),
 }
 # The unit a kind is written with, for hints ("write `4s`").
 UNIT_OF = {"duration": "s", "angle": "deg", "focal": "mm", "temperature": "K", "percent": "%", "framerate": "fps",
-           "factor": "x"}
+           "factor": "x", "frames": "f"}
 # Misspelt units people write, and what they meant; the kind each slip belongs to.
 UNIT_SLIPS = {
     "sec": "s", "secs": "s", "second": "s", "seconds": "s", "S": "s",
@@ -45,15 +46,15 @@ KIND_WORDS = {
     "duration": "a duration", "angle": "an angle", "focal": "a focal length", "aperture": "an aperture",
     "temperature": "a colour temperature", "percent": "a percentage", "framerate": "a frame rate",
     "factor": "a factor", "money": "an amount of money", "size": "a size", "color": "a colour",
-    "integer": "a whole number", "number": "a number",
+    "integer": "a whole number", "number": "a number", "frames": "a frame count",
 }
 KIND_EXAMPLES = {
     "duration": "`4s` or `500ms`", "angle": "`30deg` or `30°`", "focal": "`50mm`", "aperture": "`f/2.8`",
     "temperature": "`5600K`", "percent": "`70%`", "framerate": "`24fps`", "factor": "`2x` or `0.5x`",
-    "money": "`$0.10`", "size": "`1280x720`", "color": "`#f2a33a`", "integer": "`3`",
+    "money": "`$0.10`", "size": "`1280x720`", "color": "`#f2a33a`", "integer": "`3`", "frames": "`81f`",
 }
-UNIT_LIST = ("units are `s` `ms` (time), `deg` `°` (angle), `mm` (focal length), `K` (colour temperature), "
-             "`%`, `fps`, `x` (factor); write the number and unit with no space")
+UNIT_LIST = ("units are `s` `ms` (time), `f` (frames), `deg` `°` (angle), `mm` (focal length), "
+             "`K` (colour temperature), `%`, `fps`, `x` (factor); write the number and unit with no space")
 
 # A number as written before its unit (the generated editor files use it too).
 NUMBER = r"-?[0-9]+(?:\.[0-9]+)?"
@@ -118,7 +119,7 @@ def classify(text: str) -> tuple[str, object, Problem | None]:
         if kind == "duration":
             return kind, int((Decimal(number) * factor).to_integral_value()), None
         value = float(number)
-        return kind, int(value) if value.is_integer() and kind in ("focal", "temperature") else value, None
+        return kind, int(value) if value.is_integer() and kind in ("focal", "temperature", "frames") else value, None
     return "unknown", text, unknown_unit(number, unit, None)
 
 

@@ -97,6 +97,20 @@ GRADE_TONES = {"highlights": "highlights", "midtones": "midtones", "shadows": "s
 TRANSITIONS = {"cut": "cut", "crossfade": "crossfade", "fade": "fade"}
 
 YES_NO = {"yes": True, "no": False, "true": True, "false": False}
+# `reference required`: a model that takes a first-frame image, and renders only from one (image-to-video).
+REFERENCE_FLAGS = {**YES_NO, "required": True}
+
+# Prompt profiles (`layout`): how a model reads a prompt best (lower/layouts.toml says how each is written).
+LAYOUTS = {
+    "guide": "the Sora 2 guide's sections: prose, Cinematography, Actions, Dialogue, Sound, Style",
+    "paragraph": "one flowing paragraph in time order, style first, dialogue inline (Wan, LTX-2)",
+    "timeline": "a shared description, then one line per time segment (Veo's timestamps)",
+}
+# Where `avoid` goes (`negative`).
+NEGATIVE_MODES = {"field": "the request's negative_prompt", "inline": "an Avoid: line in the prompt"}
+# Request fields sorac writes itself: a `param` may not name them.
+COMPUTED_FIELDS = frozenset({"model", "size", "seconds", "prompt", "input_reference", "fps", "num_frames",
+                             "negative_prompt", "seed", "n"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +193,8 @@ STATEMENT_FORMS: dict[str, str] = {
     "body": 'body "…"',
     "focus": 'focus shallow|deep ["…"]`, `focus on NAME` or `focus on "…"',
     "quality": "quality soft|hard|diffuse",
+    "seed": "seed N",
+    "param": 'param NAME VALUE` (a number, a "string", or yes/no)',
     "pause": "pause [DURATION]",
 }
 
@@ -206,10 +222,12 @@ for _word in ["time", "weather"]:
     STATEMENT_HOME[_word] = "location NAME:"
 STATEMENT_HOME["keep"] = "remix NAME of SHOT:"
 STATEMENT_HOME["continuity"] = "sequence NAME:"
-for _word in ["sizes", "durations", "price", "api-model", "max-characters", "retired", "notes", "audio"]:
+STATEMENT_HOME["conform"] = "sequence NAME:"
+for _word in ["sizes", "durations", "price", "api-model", "max-characters", "retired", "notes", "audio", "frames",
+              "layout", "max-words", "negative", "params", "server"]:
     STATEMENT_HOME[_word] = "model NAME:"
 # Shot statements, for a shot statement written inside a block.
 SHOT_STATEMENTS = frozenset(
     "model size duration setting cast props mood physics avoid palette style reference camera lighting layers "
-    "beats dialogue sound atmosphere speed overlay cut loop takes variant".split()
+    "beats dialogue sound atmosphere speed overlay cut loop takes variant seed param".split()
 )

@@ -147,7 +147,8 @@ class Program:
             # `cut` is the default: written out after every other shot, never after the last
             body = [f"    {name}" + (f" {transition}" if i < last and (transition != "cut" or i % 2) else "")
                     for i, (name, transition) in enumerate(self.sequence)]
-            out.append("sequence reel:\n" + "\n".join(body) + "\n")
+            # shots of several sizes: the sequence says how to bring them to one format
+            out.append("sequence reel:\n" + "\n".join(body) + "\n    conform 1280x720 24fps\n")
         return "\n".join(out)
 
 

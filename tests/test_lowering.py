@@ -106,6 +106,7 @@ sequence night:
     confession crossfade 0.5s
     after
     continuity "the cup stays half full"
+    conform 1280x720 24fps
 '''
 
 # The statements above are written in reverse of the guide's order on purpose:

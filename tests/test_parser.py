@@ -194,7 +194,7 @@ def test_character():
             wardrobe "green raincoat, black boots"
             cameo "mara.mp4"
     ''')
-    assert character == n.CharacterDecl(N("mara"), (
+    assert character == n.CharacterDecl(N("mara"), None, (
         P("woman in her 30s, dark bob haircut"),
         P("green raincoat"),
         n.Voice(S("low, calm")),
@@ -205,7 +205,7 @@ def test_character():
 
 def test_prop():
     assert decls('prop mug:\n    "a chipped white diner mug"\n    "steam rising"\n') == (
-        n.PropDecl(N("mug"), (P("a chipped white diner mug"), P("steam rising"))),
+        n.PropDecl(N("mug"), None, (P("a chipped white diner mug"), P("steam rising"))),
     )
 
 

@@ -120,7 +120,8 @@ def test_a_plan_with_every_optional_part_validates(tmp_path, validator):
         'sequence s:\n'
         '    a crossfade 0.5s\n'
         '    b fade 1s\n'
-        '    big\n',
+        '    big\n'
+        '    conform 1280x720 24fps\n',
         encoding="utf-8",
     )
     plan = _compiled(source)

@@ -106,8 +106,46 @@ def _model(name: str) -> dict:
 DURATIONS_MS = [4000, 8000, 12000, 16000, 20000]
 
 
-def test_only_the_two_hosted_models_are_in_the_prelude():
-    assert set(_decls("models", ast.ModelDecl)) == {"sora-2", "sora-2-pro"}
+OPEN_MODELS = {"wan-2.1-t2v-1.3b", "wan-2.1-t2v-14b", "wan-2.2-ti2v-5b", "wan-2.2-t2v-a14b", "wan-2.2-i2v-a14b", "ltx-2",
+               "hunyuanvideo"}
+
+
+def test_the_prelude_holds_the_hosted_models_and_the_open_ones():
+    assert set(_decls("models", ast.ModelDecl)) == {"sora-2", "sora-2-pro"} | OPEN_MODELS
+
+
+def _profile(name: str):
+    from sorascript.sema.models import profile
+
+    return profile(_decls("models", ast.ModelDecl)[name])
+
+
+@pytest.mark.parametrize("name, api, fps, frames, audio, reference", [
+    ("wan-2.1-t2v-1.3b", "Wan-AI/Wan2.1-T2V-1.3B-Diffusers", 16, (5, 81, 4), False, "no"),
+    ("wan-2.1-t2v-14b", "Wan-AI/Wan2.1-T2V-14B-Diffusers", 16, (5, 81, 4), False, "no"),
+    ("wan-2.2-ti2v-5b", "Wan-AI/Wan2.2-TI2V-5B-Diffusers", 24, (5, 121, 4), False, "yes"),
+    ("wan-2.2-t2v-a14b", "Wan-AI/Wan2.2-T2V-A14B-Diffusers", 16, (5, 81, 4), False, "no"),
+    ("wan-2.2-i2v-a14b", "Wan-AI/Wan2.2-I2V-A14B-Diffusers", 16, (5, 81, 4), False, "required"),
+    ("ltx-2", "Lightricks/LTX-2", 24, (9, 481, 8), True, "yes"),
+    ("hunyuanvideo", "hunyuanvideo-community/HunyuanVideo", 24, (5, 129, 4), False, "no"),
+])
+def test_open_model_profiles(name, api, fps, frames, audio, reference):
+    m = _profile(name)
+    assert (m.api_model, m.fps, (m.frames.low, m.frames.high, m.frames.step), m.audio) == (api, fps, frames, audio)
+    assert m.reference == (reference != "no") and m.requires_reference == (reference == "required")
+    assert m.layout == "paragraph" and m.negative == "field" and "seed" in m.params and m.max_words
+    assert m.prices == () and m.retired is None and m.server
+
+
+def test_open_model_figures_carry_their_sources_and_the_date_read():
+    text = (stdlib_dir() / "models.shot").read_text(encoding="utf-8")
+    for name in OPEN_MODELS:
+        before = text[:text.index(f"model {name}:")].rsplit("\n\n", 1)[-1]
+        assert "read 2026-12-01" in before and "@" in before, name
+
+
+def test_ltx_sizes_are_multiples_of_32():
+    assert all(w % 32 == 0 and h % 32 == 0 for w, h in _profile("ltx-2").sizes)
 
 
 def test_sora_2_profile():

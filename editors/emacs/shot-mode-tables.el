@@ -102,22 +102,22 @@
     ("lens" :leaders () :opens () :declares () :roles ())
     ("lighting" :leaders ("quality") :opens () :declares () :roles ("vocabulary"))
     ("location" :leaders ("time" "weather") :opens () :declares () :roles ())
-    ("model" :leaders ("api-model" "audio" "durations" "max-characters" "notes" "price" "reference" "retired" "sizes") :opens () :declares () :roles ())
+    ("model" :leaders ("api-model" "audio" "durations" "fps" "frames" "layout" "max-characters" "max-words" "negative" "notes" "params" "price" "reference" "retired" "server" "sizes") :opens () :declares () :roles ())
     ("palette" :leaders () :opens () :declares () :roles ("declared"))
     ("prose" :leaders () :opens () :declares () :roles ())
     ("remix" :leaders ("keep") :opens () :declares () :roles ())
-    ("sequence" :leaders ("continuity") :opens () :declares () :roles ("name"))
-    ("shot" :leaders ("atmosphere" "avoid" "beats" "camera" "cast" "cut" "dialogue" "duration" "layers" "lighting" "loop" "model" "mood" "overlay" "palette" "physics" "props" "reference" "setting" "size" "sound" "speed" "style" "takes" "variant") :opens (("beats" . "beat") ("camera" . "camera") ("cut" . "cut") ("dialogue" . "dialogue") ("layers" . "layer") ("lighting" . "lighting") ("palette" . "palette") ("sound" . "sound") ("style" . "style") ("variant" . "shot")) :declares ("variant") :roles ())
+    ("sequence" :leaders ("conform" "continuity") :opens () :declares () :roles ("name"))
+    ("shot" :leaders ("atmosphere" "avoid" "beats" "camera" "cast" "cut" "dialogue" "duration" "layers" "lighting" "loop" "model" "mood" "overlay" "palette" "param" "physics" "props" "reference" "seed" "setting" "size" "sound" "speed" "style" "takes" "variant") :opens (("beats" . "beat") ("camera" . "camera") ("cut" . "cut") ("dialogue" . "dialogue") ("layers" . "layer") ("lighting" . "lighting") ("palette" . "palette") ("sound" . "sound") ("style" . "style") ("variant" . "shot")) :declares ("variant") :roles ())
     ("sound" :leaders ("ambient" "cue" "music" "sfx") :opens () :declares () :roles ())
     ("style" :leaders ("blend" "film" "grade") :opens (("grade" . "grade")) :declares () :roles ()))
   "Kind of block -> the keywords its lines may start with (after a timing),\nthe kind of block each opens, those that name a new thing, and what a\nname starting a line is.")
 
 (defconst shot-mode--name-regexp
-  "[[:alpha:]_][[:alnum:]_]*\\(?:-[[:alnum:]_]+\\)*"
+  "[[:alpha:]_][[:alnum:]_]*\\(?:-[[:alnum:]_]+\\|\\.[0-9][[:alnum:]_]*\\)*"
   "A name: letters, digits, `_' and inner hyphens.")
 
 (defconst shot-mode--lead-regexp
-  "^[ \t]*\\(?:\\(?:\\(?:\\$[0-9]+\\(?:\\.[0-9]+\\)?\\|f/[0-9]+\\(?:\\.[0-9]+\\)?\\|#[0-9A-Za-z]+\\|-?[0-9]+\\(?:\\.[0-9]+\\)?\\(?:x[0-9]+\\)?[A-Za-z°%]*\\)[ \t]*\\.\\.[ \t]*\\(?:\\$[0-9]+\\(?:\\.[0-9]+\\)?\\|f/[0-9]+\\(?:\\.[0-9]+\\)?\\|#[0-9A-Za-z]+\\|-?[0-9]+\\(?:\\.[0-9]+\\)?\\(?:x[0-9]+\\)?[A-Za-z°%]*\\)\\|at[ \t]+\\(?:\\$[0-9]+\\(?:\\.[0-9]+\\)?\\|f/[0-9]+\\(?:\\.[0-9]+\\)?\\|#[0-9A-Za-z]+\\|-?[0-9]+\\(?:\\.[0-9]+\\)?\\(?:x[0-9]+\\)?[A-Za-z°%]*\\)\\)[ \t]+\\)?\\([[:alpha:]_][[:alnum:]_]*\\(?:-[[:alnum:]_]+\\)*\\)"
+  "^[ \t]*\\(?:\\(?:\\(?:\\$[0-9]+\\(?:\\.[0-9]+\\)?\\|f/[0-9]+\\(?:\\.[0-9]+\\)?\\|#[0-9A-Za-z]+\\|-?[0-9]+\\(?:\\.[0-9]+\\)?\\(?:x[0-9]+\\)?[A-Za-z°%]*\\)[ \t]*\\.\\.[ \t]*\\(?:\\$[0-9]+\\(?:\\.[0-9]+\\)?\\|f/[0-9]+\\(?:\\.[0-9]+\\)?\\|#[0-9A-Za-z]+\\|-?[0-9]+\\(?:\\.[0-9]+\\)?\\(?:x[0-9]+\\)?[A-Za-z°%]*\\)\\|at[ \t]+\\(?:\\$[0-9]+\\(?:\\.[0-9]+\\)?\\|f/[0-9]+\\(?:\\.[0-9]+\\)?\\|#[0-9A-Za-z]+\\|-?[0-9]+\\(?:\\.[0-9]+\\)?\\(?:x[0-9]+\\)?[A-Za-z°%]*\\)\\)[ \t]+\\)?\\([[:alpha:]_][[:alnum:]_]*\\(?:-[[:alnum:]_]+\\|\\.[0-9][[:alnum:]_]*\\)*\\)"
   "A line's first word (group 1), after a timing.")
 
 (defconst shot-mode--spoken-regexp
@@ -125,19 +125,19 @@
   "After a speaker: a delivery (group 1) and the colon before the words.")
 
 (defconst shot-mode--statement-regexp
-  "\\(?:in-frame\\|frame\\|from\\|last\\|over\\|for\\|at\\|by\\|of\\|on\\|to\\)"
+  "\\(?:in-frame\\|every\\|frame\\|from\\|last\\|over\\|for\\|at\\|by\\|of\\|on\\|to\\)"
   "Keywords inside a line.")
 
 (defconst shot-mode--vocabulary-regexp
-  "\\(?:over-the-shoulder\\|extreme-close-up\\|medium-close-up\\|three-quarter\\|bottom-right\\|camera-right\\|establishing\\|extreme-wide\\|bottom-left\\|camera-left\\|frame-right\\|medium-wide\\|background\\|foreground\\|frame-left\\|highlights\\|locked-off\\|rack-focus\\|birds-eye\\|car-mount\\|crossfade\\|eye-level\\|midground\\|practical\\|steadicam\\|top-right\\|worms-eye\\|close-up\\|handheld\\|midtones\\|negative\\|overhead\\|shoulder\\|top-down\\|top-left\\|two-shot\\|ambient\\|diffuse\\|profile\\|shadows\\|shallow\\|behind\\|blacks\\|bottom\\|bounce\\|center\\|cowboy\\|gimbal\\|insert\\|medium\\|normal\\|slider\\|tripod\\|above\\|below\\|crane\\|dolly\\|drone\\|dutch\\|false\\|front\\|orbit\\|right\\|short\\|track\\|truck\\|back\\|deep\\|down\\|fade\\|fill\\|full\\|hard\\|high\\|hold\\|left\\|long\\|pull\\|push\\|roll\\|soft\\|tilt\\|true\\|wide\\|zoom\\|cut\\|jib\\|key\\|low\\|out\\|pan\\|pov\\|rim\\|top\\|yes\\|in\\|no\\|up\\)"
+  "\\(?:over-the-shoulder\\|extreme-close-up\\|input_reference\\|medium-close-up\\|negative_prompt\\|three-quarter\\|bottom-right\\|camera-right\\|establishing\\|extreme-wide\\|bottom-left\\|camera-left\\|frame-right\\|medium-wide\\|background\\|foreground\\|frame-left\\|highlights\\|locked-off\\|num_frames\\|rack-focus\\|birds-eye\\|car-mount\\|crossfade\\|eye-level\\|midground\\|paragraph\\|practical\\|steadicam\\|top-right\\|worms-eye\\|close-up\\|handheld\\|midtones\\|negative\\|overhead\\|required\\|shoulder\\|timeline\\|top-down\\|top-left\\|two-shot\\|ambient\\|diffuse\\|profile\\|seconds\\|shadows\\|shallow\\|behind\\|blacks\\|bottom\\|bounce\\|center\\|cowboy\\|gimbal\\|inline\\|insert\\|medium\\|normal\\|prompt\\|slider\\|tripod\\|above\\|below\\|crane\\|dolly\\|drone\\|dutch\\|false\\|field\\|front\\|guide\\|model\\|orbit\\|right\\|short\\|track\\|truck\\|back\\|deep\\|down\\|fade\\|fill\\|full\\|hard\\|high\\|hold\\|left\\|long\\|pull\\|push\\|roll\\|seed\\|size\\|soft\\|tilt\\|true\\|wide\\|zoom\\|cut\\|fps\\|jib\\|key\\|low\\|out\\|pan\\|pov\\|rim\\|top\\|yes\\|in\\|no\\|up\\|n\\)"
   "Words of the closed vocabularies.")
 
 (defconst shot-mode--prefix-quantity-regexp
-  "\\(\\(?:f/\\|\\$\\)\\)\\(\\(?:-?[0-9]+\\(?:\\.[0-9]+\\)?\\)\\)\\(?:\\(/\\)\\(\\(?:deg\\|fps\\|mm\\|ms\\|%\\|K\\|s\\|x\\|°\\)\\)\\)?"
+  "\\(\\(?:f/\\|\\$\\)\\)\\(\\(?:-?[0-9]+\\(?:\\.[0-9]+\\)?\\)\\)\\(?:\\(/\\)\\(\\(?:deg\\|fps\\|mm\\|ms\\|%\\|K\\|f\\|s\\|x\\|°\\)\\)\\)?"
   "A quantity with its unit first (`$0.10/s', `f/2.8'): unit, number, `/', unit.")
 
 (defconst shot-mode--suffix-quantity-regexp
-  "\\(\\(?:-?[0-9]+\\(?:\\.[0-9]+\\)?\\)\\)\\(\\(?:deg\\|fps\\|mm\\|ms\\|%\\|K\\|s\\|x\\|°\\)\\)\\(?:\\(/\\)\\(\\(?:deg\\|fps\\|mm\\|ms\\|%\\|K\\|s\\|x\\|°\\)\\)\\)?"
+  "\\(\\(?:-?[0-9]+\\(?:\\.[0-9]+\\)?\\)\\)\\(\\(?:deg\\|fps\\|mm\\|ms\\|%\\|K\\|f\\|s\\|x\\|°\\)\\)\\(?:\\(/\\)\\(\\(?:deg\\|fps\\|mm\\|ms\\|%\\|K\\|f\\|s\\|x\\|°\\)\\)\\)?"
   "A number and its unit: number, unit, `/', unit.")
 
 (defconst shot-mode--quantity-regexp

@@ -76,6 +76,9 @@ E506 error too many cameo characters
 E507 error over budget
 E508 error budget cannot be proven
 E509 error model takes no reference image
+E510 error request parameter not taken
+E511 error sequence mixes formats
+E512 error model needs a reference image
 E601 error blend does not sum to 100%
 E602 error value out of range
 E603 error inconsistent model profile

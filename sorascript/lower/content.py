@@ -283,7 +283,8 @@ G = Gatherer
 STMT_LOWERING = {
     # request fields, not prompt text
     ast.ModelStmt: G.nothing, ast.SizeStmt: G.nothing, ast.DurationStmt: G.nothing, ast.ReferenceFile: G.nothing,
-    ast.ReferenceLastFrame: G.nothing, ast.Takes: G.nothing, ast.Variant: G.nothing,
+    ast.ReferenceLastFrame: G.nothing, ast.Takes: G.nothing, ast.Variant: G.nothing, ast.Seed: G.nothing,
+    ast.Param: G.nothing,
     # resolved once for the whole shot: its cast, props, palette and style
     ast.Cast: G.nothing, ast.Props: G.nothing, ast.PaletteRef: G.nothing, ast.PaletteBlock: G.nothing,
     ast.StyleRef: G.nothing, ast.StyleText: G.nothing, ast.StyleBlock: G.nothing,

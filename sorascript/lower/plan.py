@@ -8,10 +8,12 @@ frame), never inside `request`. Same source, same bytes.
 
 from __future__ import annotations
 
+import math
 import os
 from decimal import Decimal
 from pathlib import Path
 
+from sorascript import vocab
 from sorascript.diagnostics.render import diagnostic_json
 from sorascript.lower.prompt import extend_prompt, remix_prompt, shot_prompts
 from sorascript.lower.timeline import timeline
@@ -58,12 +60,7 @@ class PlanBuilder:
         overlays: list[dict] = []
         if job.kind == "create":
             shot = self.analysis.shots[job.name]
-            out["request"] = {
-                "model": shot.model.api_model,
-                "size": size_text(shot.size),
-                "seconds": _seconds_string(shot.duration),
-                "prompt": self.prompts[job.name],
-            }
+            out["request"] = self.create_request(job, shot)
             reference = job.view.first(ast.ReferenceFile, ast.ReferenceLastFrame)
             if isinstance(reference, ast.ReferenceFile):
                 input_reference = self.reference_path(reference, job.view.module)
@@ -92,6 +89,27 @@ class PlanBuilder:
             out["timeline"] = timeline(shot, self.analysis.scopes)
         out["span"] = self.span(job.span)
         return out
+
+    def create_request(self, job, shot) -> dict:
+        """The Videos API fields of a create job: the four standard ones, then, as
+        the model's profile says, its frame rate and count, the negative prompt,
+        the seed and each `param`."""
+        model = shot.model
+        request = {"model": model.api_model, "size": size_text(shot.size), "seconds": _seconds_string(shot.duration),
+                   "prompt": self.prompts[job.name]}
+        if model.fps and shot.frames:
+            request["seconds"] = str(math.ceil(shot.frames / model.fps))  # whole seconds, rounded up
+            request["fps"] = int(model.fps) if float(model.fps).is_integer() else model.fps
+            request["num_frames"] = shot.frames
+        avoid = [s.text.value for s in job.view.all(ast.Avoid)]
+        if avoid and model.negative == "field":
+            request["negative_prompt"] = ", ".join(avoid)
+        seed = job.view.first(ast.Seed)
+        if seed is not None:
+            request["seed"] = seed.value.value
+        for param in job.view.all(ast.Param):
+            request[param.name.text] = param_value(param.value)
+        return request
 
     def cameos(self, shot) -> list[dict]:
         """The shot's characters with a recorded likeness: the renderer uploads each
@@ -143,6 +161,10 @@ class PlanBuilder:
                 transitions.append(kind if length is None else f"{kind} {_seconds_string(length)}s")
             runtime = sum(self.analysis.media[n].duration for n in names if n in self.analysis.media) - overlap
             sequence = {"name": decl.name.text, "jobs": names, "transitions": transitions, "runtime_s": runtime / 1000}
+            conform = next((i for i in decl.items if isinstance(i, ast.Conform)), None)
+            if conform is not None and conform.size.kind == "size" and conform.fps.kind == "framerate":
+                fps = conform.fps.value
+                sequence["conform"] = {"size": size_text(conform.size.value), "fps": int(fps) if float(fps).is_integer() else fps}
             last = entries[-1] if entries else None
             if last is not None and last.transition is not None and last.transition.text == "fade":
                 length = ms(last.length) if last.length is not None else 1000
@@ -168,6 +190,15 @@ class PlanBuilder:
             "total_cost_usd": _usd(total),
             "diagnostics": diagnostics,
         }
+
+
+def param_value(value):
+    """A `param`'s value as JSON: a number, a string, or true/false."""
+    if isinstance(value, ast.Str):
+        return value.value
+    if isinstance(value, ast.Name):
+        return vocab.YES_NO[value.text]
+    return value.value
 
 
 def build_plan(analysis: Analysis, prompts: dict[str, str] | None = None) -> dict:

@@ -37,7 +37,8 @@ class PromptWriter:
             self.listed("Sound", shared.texts("sound")),
             self.style(),
             self.titled("Continuity", self.continuity),
-            self.titled("Avoid", shared.texts("avoid")),
+            # a model that takes a negative prompt gets `avoid` as that field, not as words to read
+            self.titled("Avoid", shared.texts("avoid") if self.shot.model is None or self.shot.model.negative == "inline" else []),
         ]
         for number, (cut, window) in enumerate(cut_windows(stmts, self.shot.duration), start=1):
             blocks.append(self.cut(number, self.gatherer.gather(cut.stmts, window, cut)))

@@ -124,11 +124,48 @@ def check_extensions(jobs: list[Job], media: dict[str, Media]) -> list[Diagnosti
     return diagnostics
 
 
+def _format(info: Media) -> tuple:
+    """A clip's size and frame rate (None where the model does not say)."""
+    fps = info.model.fps if info.model is not None else None
+    return info.size, fps
+
+
+def _format_words(size, fps) -> str:
+    return size_text(size) + (f" at {fps:g}fps" if fps else "")
+
+
+def check_formats(decl: ast.SequenceDecl, media: dict[str, Media]) -> Diagnostic | None:
+    """E511: a sequence is one format (size and frame rate) unless it says how to conform its clips."""
+    if any(isinstance(i, ast.Conform) for i in decl.items):
+        return None
+    entries = [e for e in decl.items if isinstance(e, ast.SequenceEntry) and e.shot.text in media
+               and media[e.shot.text].size is not None]
+    if not entries:
+        return None
+    first = entries[0]
+    size, fps = _format(media[first.shot.text])
+    for entry in entries[1:]:
+        other_size, other_fps = _format(media[entry.shot.text])
+        if other_size != size or (fps and other_fps and fps != other_fps):
+            suggestion = f"conform {size_text(size)} {int(fps or other_fps or 24)}fps"
+            return make("E511", f"sequence `{decl.name.text}` mixes formats: `{first.shot.text}` is "
+                        f"{_format_words(size, fps)}, `{entry.shot.text}` {_format_words(other_size, other_fps)}",
+                        entry.shot.span, _format_words(other_size, other_fps),
+                        secondary=[Label(first.shot.span, _format_words(size, fps))],
+                        help=["a sequence is stitched in one format: render its shots at one size and frame rate",
+                              f"or say how to fit them to one: `{suggestion}` scales each clip to fit and pads it "
+                              "with black"])
+    return None
+
+
 def check_sequences(module, media: dict[str, Media]) -> list[Diagnostic]:
     diagnostics: list[Diagnostic] = []
     for decl in module.ast.decls:
         if not isinstance(decl, ast.SequenceDecl):
             continue
+        mixed = check_formats(decl, media)
+        if mixed is not None:
+            diagnostics.append(mixed)
         entries = [i for i in decl.items if isinstance(i, ast.SequenceEntry)]
         for index, entry in enumerate(entries):
             if entry.transition is None or entry.transition.text != "crossfade" or entry.length is None:

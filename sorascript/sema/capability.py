@@ -13,6 +13,7 @@ from sorascript.sema.modules import outside_help, resolve_project_path
 from sorascript.sema.shot import ResolvedShot
 from sorascript.quantities import seconds, size_text
 from sorascript.syntax import ast
+from sorascript import vocab
 from sorascript.suggest import closest
 
 _IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp"}
@@ -87,6 +88,7 @@ class CapabilityChecker:
         self.size(shot)
         self.duration(shot)
         self.reference(shot)
+        self.params(shot)
         self.cameos(shot)
         if not model.audio:
             self.dropped_audio(shot)
@@ -119,6 +121,15 @@ class CapabilityChecker:
     def duration(self, shot: ResolvedShot) -> None:
         model = shot.model
         stmt = shot.view.first(ast.DurationStmt)
+        if model.fps:
+            return self.frames(shot, stmt)
+        if stmt is not None and stmt.duration.kind == "frames":
+            if self.first_time(id(stmt), model.name):
+                self.report(make("E502", f"`{stmt.duration.text}` counts frames, but `{model.name}` has no frame rate",
+                                 stmt.duration.span, "frames of what rate?",
+                                 help=["give the clip's length in seconds, e.g. `duration 4s`",
+                                       "frame counts are for models whose profile says `fps` and `frames`"]))
+            return
         if model.durations is None or shot.duration in model.durations or not self.first_time(id(stmt or shot.view), model.name):
             return
         span = stmt.duration.span if stmt is not None else shot.view.span
@@ -136,10 +147,73 @@ class CapabilityChecker:
         self.report(make("E502", f"`{model.name}` cannot render a {seconds(shot.duration)}s clip", span,
                          f"{model.name} renders {allowed}", help=hint))
 
+    def frames(self, shot: ResolvedShot, stmt: ast.DurationStmt | None) -> None:
+        """On a frame-based model a clip is a frame count: as written, or the
+        allowed count within one frame of the duration."""
+        model = shot.model
+        grid = model.frames
+        if not self.first_time("frames", id(stmt or shot.view), model.name):
+            return
+        span = stmt.duration.span if stmt is not None else shot.view.span
+        one_frame = 1000 / model.fps
+        if stmt is not None and stmt.duration.kind == "frames":
+            count = stmt.duration.value
+            if not isinstance(count, int):
+                self.report(make("E302", f"a frame count is a whole number, found `{stmt.duration.text}`", span,
+                                 "not a whole number"))
+            elif grid is not None and count not in grid:
+                self.report(make("E502", f"`{model.name}` cannot render {count} frames", span,
+                                 f"renders {_grid_words(model)}", help=[_nearest_frames(model, grid.nearest(count))]))
+            return
+        wanted = shot_duration_ms(stmt)
+        count = shot.frames
+        fits = abs(count * 1000 / model.fps - wanted) <= one_frame
+        if grid is not None and not grid.low <= count <= grid.high:
+            fits = False
+        if fits:
+            return
+        near = grid.nearest(wanted * model.fps / 1000) if grid is not None else count
+        hint = [_nearest_frames(model, near)]
+        if grid is not None and wanted > model.frame_ms(grid.high):
+            hint.append(f"`{model.name}` renders at most {seconds(model.frame_ms(grid.high))}s: render shorter shots and "
+                        "stitch them in a `sequence`")
+        self.report(make("E502", f"`{model.name}` cannot render a {seconds(wanted)}s clip", span,
+                         f"renders {_grid_words(model)}", help=hint))
+
+    def params(self, shot: ResolvedShot) -> None:
+        """`seed` and `param` name fields the model's profile lists."""
+        model = shot.model
+        for stmt in shot.view.all(ast.Seed, ast.Param):
+            name = "seed" if isinstance(stmt, ast.Seed) else stmt.name.text
+            if name in model.params or not self.first_time("param", id(stmt), model.name):
+                continue
+            span = stmt.span.head(len("seed")) if isinstance(stmt, ast.Seed) else stmt.name.span
+            if not model.params:
+                self.report(make("E510", f"`{model.name}` takes no request parameters: `{name}` would not be sent", span,
+                                 "not taken", help=["its profile lists no `params`; a self-hosted model's profile says "
+                                                    "which extra fields its server accepts (`params seed, …`)"]))
+                continue
+            if name in vocab.COMPUTED_FIELDS:
+                message, hint = f"`{name}` is a request field sorac writes itself", [
+                    "it comes from the shot's model, size and duration"]
+            else:
+                close = closest(name, model.params, 0.6)
+                message = f"`{model.name}` takes no parameter `{name}`"
+                hint = ([f"did you mean `{close}`?"] if close else []) + [
+                    f"`{model.name}` takes: " + ", ".join(f"`{p}`" for p in model.params)]
+            self.report(make("E510", message, span, "not taken", help=hint))
+
     def reference(self, shot: ResolvedShot) -> None:
         view = shot.view
         stmt = view.first(ast.ReferenceFile, ast.ReferenceLastFrame)
-        if stmt is None or not self.first_time(id(stmt), shot.size, shot.model.name):
+        if stmt is None:
+            if shot.model.requires_reference and self.first_time("needs-reference", id(view)):
+                self.report(make("E512", f"`{shot.model.name}` renders only from a first-frame image, and this shot has none",
+                                 view.span, "no `reference`",
+                                 help=['give the shot `reference "frame.png"` (or `reference last frame of SHOT`), or '
+                                       "render it on a text-to-video model"]))
+            return
+        if not self.first_time(id(stmt), shot.size, shot.model.name):
             return
         if not shot.model.reference:
             self.report(make("E509", f"`{shot.model.name}` takes no reference image", stmt.span, "not supported",
@@ -240,6 +314,28 @@ class CapabilityChecker:
             _header(first), "not heard", secondary=[Label(_header(s), "not heard either") for s in others],
             help=["the model's profile says `audio no`: add the sound in post, or use a model with `audio yes`"],
         ))
+
+
+def shot_duration_ms(stmt: ast.DurationStmt | None) -> int:
+    if stmt is None or stmt.duration.kind != "duration" or not 0 < stmt.duration.value <= 3_600_000:
+        return 4000
+    return stmt.duration.value
+
+
+def _grid_words(model) -> str:
+    grid = model.frames
+    if grid is None:
+        return f"frames at {model.fps:g} fps"
+    return (f"{grid.low}f..{grid.high}f every {grid.step}f at {model.fps:g} fps "
+            f"({seconds(model.frame_ms(grid.low))}s to {seconds(model.frame_ms(grid.high))}s)")
+
+
+def _nearest_frames(model, count: int) -> str:
+    """The nearest valid lengths, in frames and seconds."""
+    grid = model.frames
+    options = sorted({count} | ({c for c in (count - grid.step, count + grid.step) if c in grid} if grid else set()))
+    shown = " or ".join(f"`duration {c}f` ({seconds(model.frame_ms(c))}s)" for c in options)
+    return f"the nearest lengths it renders: {shown}"
 
 
 def _header(stmt):

@@ -215,10 +215,27 @@ class DeclChecker:
                     self.quantity(q, "duration", "`durations`", positive=True)
             elif isinstance(item, ast.ModelMaxCharacters):
                 self.integer(item.value, "`max-characters`", positive=False)
-            elif isinstance(item, ast.ModelFlag) and item.value.text not in vocab.YES_NO:
+            elif isinstance(item, ast.ModelFlag) and item.value.text not in (
+                    vocab.REFERENCE_FLAGS if item.flag == "reference" else vocab.YES_NO):
+                extra = "; `reference required` when it renders only from one" if item.flag == "reference" else ""
                 self.report(make("E303", f"`{item.flag}` takes `yes` or `no`, found `{item.value.text}`", item.value.span,
                                  "not yes or no", help=f"write `{item.flag} yes` if the model can {_FLAG_MEANS[item.flag]}, "
-                                 f"else `{item.flag} no`"))
+                                 f"else `{item.flag} no`{extra}"))
+            elif isinstance(item, ast.ModelFps):
+                self.quantity(item.value, "framerate", "`fps`")
+            elif isinstance(item, ast.ModelFrames):
+                self.model_frames(decl, item)
+            elif isinstance(item, ast.ModelLayout):
+                self.word(item.name, vocab.LAYOUTS, "layout")
+            elif isinstance(item, ast.ModelNegative):
+                self.word(item.mode, vocab.NEGATIVE_MODES, "negative")
+            elif isinstance(item, ast.ModelMaxWords):
+                self.integer(item.value, "`max-words`")
+            elif isinstance(item, ast.ModelParams):
+                for name in item.names:
+                    if name.text in vocab.COMPUTED_FIELDS and name.text != "seed":
+                        self.report(make("E603", f"`{name.text}` is a request field sorac writes itself", name.span,
+                                         "not a param", help="list only the extra fields a shot may set with `param NAME VALUE`"))
             elif isinstance(item, ast.ModelRetired) and not _DATE.fullmatch(item.date.value):
                 self.report(make("E603", f"`retired` takes a date written YYYY-MM-DD, found \"{item.date.value}\"",
                                  item.date.span, "not a date", help='write e.g. `retired "2026-09-24"`'))
@@ -233,6 +250,30 @@ class DeclChecker:
                 if self.quantity(q, "size", "`price … for`") and sizes and q.value not in sizes:
                     self.report(make("E603", f"`{decl.name.text}` has a price for {q.text}, a size it does not list in `sizes`",
                                      q.span, "not in `sizes`", help=f"add {q.text} to `sizes`, or remove it here"))
+
+    def model_frames(self, decl: ast.ModelDecl, item: ast.ModelFrames) -> None:
+        ok = True
+        for q, slot in ((item.low, "the first frame count"), (item.high, "the last frame count"), (item.step, "`every`")):
+            ok = self.quantity(q, "frames", slot) and ok
+            if ok and not isinstance(q.value, int):
+                self.report(make("E302", f"{slot} must be a whole number of frames, found `{q.text}`", q.span,
+                                 "not a whole number"))
+                ok = False
+        if not ok:
+            return
+        low, high, step = item.low.value, item.high.value, item.step.value
+        if not 1 <= low <= high or step < 1:
+            self.report(make("E603", f"`frames {item.low.text}..{item.high.text} every {item.step.text}` is empty", item.span,
+                             "no frame count", help="write the smallest and largest counts and the step between them, "
+                             "e.g. `frames 5f..81f every 4f` (4n+1)"))
+        elif (high - low) % step:
+            top = low + (high - low) // step * step
+            self.report(make("E603", f"`{item.high.text}` is not `{item.low.text}` plus a whole number of `{item.step.text}` steps",
+                             item.high.span, "off the step", help=f"the last count of the steps is {top}f: `frames "
+                             f"{item.low.text}..{top}f every {item.step.text}`"))
+        if not any(isinstance(i, ast.ModelFps) for i in decl.items):
+            self.report(make("E603", f"model `{decl.name.text}` lists `frames` but no `fps`", item.span, "frames of what rate?",
+                             help="give the model's native frame rate, e.g. `fps 16fps`: a frame count means time only with it"))
 
     def defaults_decl(self, decl: ast.DefaultsDecl) -> None:
         self.shot_body(decl.stmts, "`defaults:`")
@@ -322,6 +363,10 @@ class DeclChecker:
         self.shot_body(decl.stmts, f"shot `{decl.name.text}`")
 
     def sequence_decl(self, decl: ast.SequenceDecl) -> None:
+        self.set_once([i for i in decl.items if isinstance(i, ast.Conform)], f"sequence `{decl.name.text}`")
+        for conform in (i for i in decl.items if isinstance(i, ast.Conform)):
+            self.quantity(conform.size, "size", "`conform`")
+            self.quantity(conform.fps, "framerate", "`conform`")
         entries = [i for i in decl.items if isinstance(i, ast.SequenceEntry)]
         for entry in entries:
             self.resolve(entry.shot, JOB_KINDS, "a sequence")
@@ -539,6 +584,22 @@ class DeclChecker:
             self.report(make("E602", f"`takes` must be at most 100, found `{stmt.count.text}`", stmt.count.span,
                              "too many", help="render a few takes, pick one, and render again if needed"))
 
+    def seed(self, stmt: ast.Seed) -> None:
+        if self.integer(stmt.value, "`seed`", positive=False) and not 0 <= stmt.value.value <= 2**32 - 1:
+            self.report(make("E602", f"`seed` must be from 0 to 4294967295, found `{stmt.value.text}`", stmt.value.span,
+                             "out of range"))
+
+    def param(self, stmt: ast.Param) -> None:
+        value = stmt.value
+        if isinstance(value, ast.Quantity) and value.kind not in ("integer", "number", "unknown"):
+            self.report(make("E301", f"a `param` value is a number, a string or yes/no, found {article(value.kind)} "
+                             f"`{value.text}`", value.span, "not a plain value",
+                             help=f"write the number the server takes, without a unit: `param {stmt.name.text} "
+                             f"{value.text.rstrip('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ°%')}`"))
+        elif isinstance(value, ast.Name) and value.text not in vocab.YES_NO:
+            self.report(make("E303", f"a `param` value is a number, a \"string\" or yes/no, found `{value.text}`", value.span,
+                             "not a value", help=f'put words in quotes: `param {stmt.name.text} "{value.text}"`'))
+
     def cut(self, stmt: ast.Cut) -> None:
         self.timing(stmt.timing, "a cut")
         self.shot_body(stmt.stmts, "`cut`")
@@ -570,7 +631,7 @@ STMT_CHECKS = {
     ast.ReferenceLastFrame: C.reference_last_frame, ast.Camera: C.camera, ast.Lighting: C.lighting,
     ast.Layers: C.layers, ast.Beats: C.beats, ast.Dialogue: C.dialogue, ast.Sound: C.sound, ast.Atmosphere: _nothing,
     ast.Speed: C.speed, ast.Overlay: C.overlay, ast.Cut: C.cut, ast.Loop: C.loop, ast.Takes: C.takes,
-    ast.Variant: C.variant,
+    ast.Variant: C.variant, ast.Seed: C.seed, ast.Param: C.param,
 }
 CAMERA_CHECKS = {
     ast.Framing: C.framing, ast.Angle: C.angle, ast.Lens: C.lens, ast.LensPreset: C.lens_preset,

@@ -232,7 +232,7 @@ STMT_TEXTS = {
     ast.ModelStmt: _none, ast.SizeStmt: _none, ast.DurationStmt: _none, ast.Cast: _none, ast.Props: _none,
     ast.Avoid: _none, ast.PaletteRef: _none, ast.PaletteBlock: _none, ast.StyleRef: _none,
     ast.ReferenceFile: _none, ast.ReferenceLastFrame: _none, ast.Speed: _none, ast.Overlay: _none,
-    ast.Loop: _none, ast.Takes: _none,
+    ast.Loop: _none, ast.Takes: _none, ast.Seed: _none, ast.Param: _none,
 }
 
 

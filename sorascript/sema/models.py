@@ -24,6 +24,26 @@ class PriceBand:
 
 
 @dataclass(frozen=True)
+class Frames:
+    """`frames LOW..HIGH every STEP`: the frame counts a model renders."""
+
+    low: int
+    high: int
+    step: int
+
+    def counts(self) -> range:
+        return range(self.low, self.high + 1, self.step)
+
+    def nearest(self, count: float) -> int:
+        """The allowed count nearest to `count` (the larger on a tie)."""
+        k = round((count - self.low) / self.step + 1e-9)
+        return self.low + self.step * min(max(k, 0), (self.high - self.low) // self.step)
+
+    def __contains__(self, count: int) -> bool:
+        return self.low <= count <= self.high and (count - self.low) % self.step == 0
+
+
+@dataclass(frozen=True)
 class ModelProfile:
     name: str
     api_model: str
@@ -36,6 +56,18 @@ class ModelProfile:
     retired: str | None
     notes: str
     decl: ast.ModelDecl
+    fps: float | None = None  # a frame-based model: a clip is a frame count
+    frames: Frames | None = None
+    layout: str = "guide"
+    max_words: int | None = None
+    negative: str = "inline"  # where `avoid` goes: the prompt's `Avoid:` line, or the request's negative_prompt
+    params: tuple[str, ...] = ()  # extra request fields it takes; none: it takes no `seed` or `param`
+    server: str = ""
+    requires_reference: bool = False  # `reference required`: an image-to-video model
+
+    def frame_ms(self, count: int) -> int:
+        """How long `count` frames last, in whole milliseconds (rounded down)."""
+        return int(count * 1000 // self.fps)
 
     def price_for(self, size: Size) -> Decimal | None:
         for band in self.prices:
@@ -53,8 +85,10 @@ def profile(decl: ast.ModelDecl) -> ModelProfile:
     durations: list[int] | None = None
     prices: list[PriceBand] = []
     audio = reference = True
+    requires_reference = False
     max_characters = retired = None
     notes: list[str] = []
+    extra: dict = {}
     for item in decl.items:
         if isinstance(item, ast.ModelApi):
             api_model = item.value.value
@@ -71,6 +105,24 @@ def profile(decl: ast.ModelDecl) -> ModelProfile:
                 audio = value
             else:
                 reference = value
+                requires_reference = item.value.text == "required"
+        elif isinstance(item, ast.ModelFps) and item.value.kind == "framerate" and item.value.value > 0:
+            extra["fps"] = item.value.value
+        elif isinstance(item, ast.ModelFrames):
+            values = [q.value for q in (item.low, item.high, item.step)]
+            if all(q.kind == "frames" and isinstance(q.value, int) for q in (item.low, item.high, item.step)) \
+                    and 1 <= values[0] <= values[1] and values[2] >= 1:
+                extra["frames"] = Frames(*values)
+        elif isinstance(item, ast.ModelLayout) and item.name.text in vocab.LAYOUTS:
+            extra["layout"] = item.name.text
+        elif isinstance(item, ast.ModelMaxWords) and item.value.kind == "integer" and item.value.value > 0:
+            extra["max_words"] = item.value.value
+        elif isinstance(item, ast.ModelNegative) and item.mode.text in vocab.NEGATIVE_MODES:
+            extra["negative"] = item.mode.text
+        elif isinstance(item, ast.ModelParams):
+            extra["params"] = tuple(dict.fromkeys(n.text for n in item.names))
+        elif isinstance(item, ast.ModelServer):
+            extra["server"] = item.text.value
         elif isinstance(item, ast.ModelMaxCharacters) and item.value.kind == "integer":
             max_characters = item.value.value
         elif isinstance(item, ast.ModelRetired):
@@ -83,4 +135,5 @@ def profile(decl: ast.ModelDecl) -> ModelProfile:
         tuple(sizes) if sizes else None,
         tuple(sorted(set(durations))) if durations else None,
         tuple(prices), audio, reference, max_characters, retired, " ".join(notes), decl,
+        requires_reference=requires_reference, **extra,
     )

@@ -30,11 +30,7 @@ class ResolvedShot:
     style_items: tuple = ()  # StyleItems, or a StyleText
     location: Symbol | None = None
     takes: int = 1
-
-    @property
-    def seconds(self) -> str:
-        value = self.duration / 1000
-        return str(int(value)) if value.is_integer() else f"{value:g}"
+    frames: int | None = None  # on a frame-based model: the clip's frame count (its `duration` is then their length)
 
     @property
     def anchors(self) -> list[ast.Anchor]:
@@ -46,6 +42,17 @@ class ResolvedShot:
             yield stmt
             if isinstance(stmt, ast.Cut):
                 yield from stmt.stmts
+
+
+def clip_frames(stmt: ast.DurationStmt | None, duration: int, model: ModelProfile) -> int:
+    """The frame count a shot renders on a frame-based model: as written
+    (`81f`), or the allowed count nearest its duration (the checks say when
+    none is within one frame)."""
+    if stmt is not None and stmt.duration.kind == "frames" and isinstance(stmt.duration.value, int) \
+            and stmt.duration.value >= 1:
+        return stmt.duration.value
+    wanted = duration * model.fps / 1000
+    return model.frames.nearest(wanted) if model.frames is not None else max(1, round(wanted))
 
 
 class ShotResolver:
@@ -89,6 +96,9 @@ class ShotResolver:
         size_stmt = view.first(ast.SizeStmt)
         size = size_stmt.size.value if size_stmt is not None and size_stmt.size.kind == "size" else DEFAULT_SIZE
         shot = ResolvedShot(view, model_symbol, model, size, clip_duration(view.stmts))
+        if model is not None and model.fps:
+            shot.frames = clip_frames(view.first(ast.DurationStmt), shot.duration, model)
+            shot.duration = model.frame_ms(shot.frames)
         takes = view.first(ast.Takes)
         if takes is not None and takes.count.kind == "integer" and takes.count.value >= 1:
             shot.takes = takes.count.value

@@ -48,10 +48,11 @@ def speaking_ms(text: str) -> int:
 
 
 def clip_duration(stmts) -> int:
+    """The clip's length in ms as written (frame counts are worked out with the model, in `shot.py`)."""
     for stmt in stmts:
         if isinstance(stmt, ast.DurationStmt):
             value = ms(stmt.duration)
-            return value if value and value > 0 else DEFAULT_DURATION_MS
+            return value if value and 0 < value <= 3_600_000 else DEFAULT_DURATION_MS
     return DEFAULT_DURATION_MS
 
 

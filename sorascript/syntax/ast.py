@@ -644,6 +644,25 @@ class Takes(Node):
 
 
 @node
+class Seed(Node):
+    """`seed N`: the request's `seed`, on a model that takes it."""
+
+    KIND: ClassVar[str] = "seed"
+    value: Quantity
+    span: Span = _span()
+
+
+@node
+class Param(Node):
+    """`param NAME VALUE`: an extra request field the model's profile lists."""
+
+    KIND: ClassVar[str] = "param"
+    name: Name
+    value: Quantity | Str | Name
+    span: Span = _span()
+
+
+@node
 class Cut(Node):
     KIND: ClassVar[str] = "cut"
     timing: Timing
@@ -664,12 +683,14 @@ Stmt = Union[
     ModelStmt, SizeStmt, DurationStmt, Prose, Setting, Cast, Props, Mood, Physics, Avoid,
     PaletteRef, PaletteBlock, StyleRef, StyleText, StyleBlock, ReferenceFile, ReferenceLastFrame,
     Camera, Lighting, Layers, Beats, Dialogue, Sound, Atmosphere, Speed, Overlay, Cut, Loop, Takes, Variant,
+    Seed, Param,
 ]
 
 # Statements that set one value: at most once per block (docs/language.md, "Statements").
 SET_ONCE_KINDS = frozenset(
     "model size duration setting palette style reference framing angle lens aperture rig shutter fps focus "
-    "speed loop takes mood camera lighting layers beats dialogue sound blend grade film".split()
+    "speed loop takes mood camera lighting layers beats dialogue sound blend grade film seed "
+    "frames layout max-words negative params server conform".split()
 )
 
 
@@ -749,7 +770,67 @@ class ModelNotes(Node):
     span: Span = _span()
 
 
-ModelItem = Union[ModelApi, ModelSizes, ModelDurations, ModelPrice, ModelFlag, ModelMaxCharacters, ModelRetired, ModelNotes, Prose]
+@node
+class ModelFps(Node):
+    """`fps 16fps`: the model's native frame rate; its clips are frame counts."""
+
+    KIND: ClassVar[str] = "fps"
+    value: Quantity
+    span: Span = _span()
+
+
+@node
+class ModelFrames(Node):
+    """`frames 5f..81f every 4f`: the frame counts the model renders."""
+
+    KIND: ClassVar[str] = "frames"
+    low: Quantity
+    high: Quantity
+    step: Quantity
+    span: Span = _span()
+
+
+@node
+class ModelLayout(Node):
+    """`layout guide|paragraph|timeline`: the prompt profile."""
+
+    KIND: ClassVar[str] = "layout"
+    name: Name
+    span: Span = _span()
+
+
+@node
+class ModelMaxWords(Node):
+    KIND: ClassVar[str] = "max-words"
+    value: Quantity
+    span: Span = _span()
+
+
+@node
+class ModelNegative(Node):
+    """`negative field|inline`: where `avoid` goes."""
+
+    KIND: ClassVar[str] = "negative"
+    mode: Name
+    span: Span = _span()
+
+
+@node
+class ModelParams(Node):
+    KIND: ClassVar[str] = "params"
+    names: tuple[Name, ...]
+    span: Span = _span()
+
+
+@node
+class ModelServer(Node):
+    KIND: ClassVar[str] = "server"
+    text: Str
+    span: Span = _span()
+
+
+ModelItem = Union[ModelApi, ModelSizes, ModelDurations, ModelPrice, ModelFlag, ModelMaxCharacters, ModelRetired, ModelNotes,
+                  ModelFps, ModelFrames, ModelLayout, ModelMaxWords, ModelNegative, ModelParams, ModelServer, Prose]
 
 
 @node
@@ -800,6 +881,7 @@ class Cameo(Node):
 class CharacterDecl(Node):
     KEYWORD: ClassVar[str] = "character"
     name: Name
+    display: Str | None  # the words a prompt calls it by, when not its name
     items: tuple[Voice | Wardrobe | Cameo | Prose, ...]
     span: Span = _span()
 
@@ -808,6 +890,7 @@ class CharacterDecl(Node):
 class PropDecl(Node):
     KEYWORD: ClassVar[str] = "prop"
     name: Name
+    display: Str | None  # `prop ikea_box "IKEA box":`
     items: tuple[Prose, ...]
     span: Span = _span()
 
@@ -884,10 +967,20 @@ class Continuity(Node):
 
 
 @node
+class Conform(Node):
+    """`conform 1280x720 24fps`: every clip of the sequence scaled and padded to one format."""
+
+    KIND: ClassVar[str] = "conform"
+    size: Quantity
+    fps: Quantity
+    span: Span = _span()
+
+
+@node
 class SequenceDecl(Node):
     KEYWORD: ClassVar[str] = "sequence"
     name: Name
-    items: tuple[SequenceEntry | Continuity | Prose, ...]
+    items: tuple[SequenceEntry | Continuity | Conform | Prose, ...]
     span: Span = _span()
 
 

@@ -468,6 +468,34 @@ class Builder(Transformer):
         parts = _parts(children)
         return ast.RemixDecl(self._name(parts[1]), self._name(parts[3]), self._items(parts, 4), self._span_of(parts))
 
+    def _displayed(self, cls, children):
+        """`character NAME ["display"]:` and `prop NAME ["display"]:`, then the block."""
+        parts = _parts(children)
+        display = parts[2] if len(parts) > 2 and isinstance(parts[2], ast.Str) else None
+        return cls(self._name(parts[1]), display, self._items(parts, 3 if display is not None else 2), self._span_of(parts))
+
+    def character_decl(self, children):
+        return self._displayed(ast.CharacterDecl, children)
+
+    def prop_decl(self, children):
+        return self._displayed(ast.PropDecl, children)
+
+    def model_frames(self, children):
+        parts = _parts(children)
+        low, high, step = (self._quantity(p, "frames") for p in (parts[1], parts[2], parts[4]))
+        return ast.ModelFrames(low, high, step, self._span_of(parts))
+
+    def param(self, children):
+        parts = _parts(children)
+        value = parts[2]
+        if isinstance(value, Token):
+            value = self._quantity(value) if value.type == "QUANTITY" else self._name(value)
+        return ast.Param(self._name(parts[1]), value, self._span_of(parts))
+
+    def conform(self, children):
+        parts = _parts(children)
+        return ast.Conform(self._quantity(parts[1], "size"), self._quantity(parts[2], "framerate"), self._span_of(parts))
+
     def extend_decl(self, children):
         parts = _parts(children)
         return ast.ExtendDecl(self._name(parts[1]), self._name(parts[3]), self._quantity(parts[5], "duration"),
@@ -567,10 +595,13 @@ ROWS = {
     "lighting": _items_rule(ast.Lighting), "layers": _items_rule(ast.Layers), "dialogue": _items_rule(ast.Dialogue),
     "sound": _items_rule(ast.Sound),
     "model_decl": _named_rule(ast.ModelDecl), "palette_decl": _named_rule(ast.PaletteDecl),
-    "character_decl": _named_rule(ast.CharacterDecl), "prop_decl": _named_rule(ast.PropDecl),
     "location_decl": _named_rule(ast.LocationDecl), "style_decl": _named_rule(ast.StyleDecl),
     "lens_decl": _named_rule(ast.LensDecl),
     "model_audio": _flag_rule("audio"), "model_reference": _flag_rule("reference"),
+    "model_fps": _quantity_rule(ast.ModelFps, "framerate"), "model_layout": _name_rule(ast.ModelLayout),
+    "model_max_words": _quantity_rule(ast.ModelMaxWords, "integer"), "model_negative": _name_rule(ast.ModelNegative),
+    "model_params": _names_rule(ast.ModelParams), "model_server": _text_rule(ast.ModelServer),
+    "seed": _quantity_rule(ast.Seed, "integer"),
 }
 for _rule, _build in ROWS.items():
     setattr(Builder, _rule, _build)
