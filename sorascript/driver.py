@@ -56,7 +56,7 @@ def _analyze(path: str | Path, options: Options):
     except ConfigError as error:
         result.problem = FileProblem(error.path, error.message)
         return result, None
-    analysis = analyze(source, file, root)
+    analysis = analyze(source, file, root, settings)
     if not any(d.severity == "error" for d in analysis.diagnostics):
         from sorascript.lower.prompt import shot_prompts
         from sorascript.sema import add_diagnostics

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sorascript.files import PROJECT_FILE
+from sorascript.files import PROJECT_FILE, display_path
 from sorascript.quantities import classify
 from sorascript.source import SourceFile
 
@@ -97,7 +97,7 @@ def load_settings(root: Path) -> Settings:
         return Settings()
     import tomllib
 
-    shown = str(path)
+    shown = display_path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:

@@ -9,7 +9,8 @@ from pathlib import Path
 from sorascript.diagnostics import Diagnostic, make
 from sorascript.sema.budget import Media, check_budget, check_extensions, check_sequences, job_media
 from sorascript.sema.capability import CapabilityChecker
-from sorascript.sema.checks import check_declarations
+from sorascript.project import Settings
+from sorascript.sema.checks import check_declarations, check_project_defaults, project_defaults
 from sorascript.sema.modules import Program, load_program
 from sorascript.sema.scope import Scopes
 from sorascript.sema.shot import ResolvedShot, ShotResolver
@@ -24,6 +25,7 @@ from sorascript.suggest import closest
 class Analysis:
     program: Program
     scopes: Scopes
+    settings_source: SourceFile | None = None
     jobs: list[Job] = field(default_factory=list)
     shots: dict[str, ResolvedShot] = field(default_factory=dict)  # create jobs by name
     media: dict[str, Media] = field(default_factory=dict)
@@ -31,19 +33,25 @@ class Analysis:
 
     @property
     def sources(self) -> dict[str, SourceFile]:
-        return {m.source.path: m.source for m in self.program.modules.values()}
+        found = {m.source.path: m.source for m in self.program.modules.values()}
+        if self.settings_source is not None:
+            found[self.settings_source.path] = self.settings_source
+        return found
 
 
-def analyze(source: SourceFile, path: Path, root: Path) -> Analysis:
+def analyze(source: SourceFile, path: Path, root: Path, settings: Settings | None = None) -> Analysis:
     """Every pass in order; each returns its diagnostics, and they are put together here."""
     program, found = load_program(source, path, root)
     scopes = Scopes(program)
     found += scopes.declarations
     for module in program.modules.values():
         found += check_declarations(scopes, module)
-    jobs, job_problems = build_jobs(Views(scopes), program.main)
+    project = project_defaults(settings) if settings is not None else ()
+    if project:
+        found += check_project_defaults(scopes, program.main, project)
+    jobs, job_problems = build_jobs(Views(scopes, project), program.main)
     found += job_problems + dependency_cycles(jobs)
-    analysis = Analysis(program, scopes, jobs)
+    analysis = Analysis(program, scopes, settings.source if project else None, jobs)
     resolver = ShotResolver(scopes)
     time = TimeChecker()
     capability = CapabilityChecker(root, scopes)

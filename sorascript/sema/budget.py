@@ -201,7 +201,9 @@ def check_budget(module, jobs: list[Job], media: dict[str, Media]) -> list[Diagn
         size = job.view.first(ast.SizeStmt) if job.view is not None else None
         return size.size.span if size is not None else job.span
 
-    for job in unknown:
+    # A self-hosted model with no price at all costs what its GPUs cost: its jobs get no note each;
+    # a budget still cannot be proven over them (E508 below).
+    for job in (j for j in unknown if media[j.name].model.prices):
         info = media[job.name]
         diagnostics.append(make("N002", f"the cost of `{job.name}` is unknown: `{info.model.name}` has no price for "
                                 f"{size_text(info.size)}", where(job), "no price band", help=_price_hint(info)))

@@ -13,10 +13,11 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from sorascript import vocab
+from sorascript import quantities, vocab
 from sorascript.diagnostics import Diagnostic, Fix, Label, make
 from sorascript.quantities import KIND_EXAMPLES, UNIT_OF, article
 from sorascript.sema.modules import LoadedModule, resolve_project_path
+from sorascript.project import Settings
 from sorascript.sema.scope import JOB_KINDS, Scopes
 from sorascript.syntax import ast
 from sorascript.suggest import closest
@@ -650,4 +651,29 @@ def check_declarations(scopes: Scopes, module: LoadedModule) -> list[Diagnostic]
     checker = DeclChecker(scopes, module)
     for decl in module.ast.decls:
         checker.declaration(decl)
+    return checker.diagnostics
+
+
+def project_defaults(settings: Settings) -> tuple:
+    """sorac.toml's `[defaults]` as the shot statements they stand for, placed
+    in the file: every file's shots start from them, below its own `defaults:`."""
+    source = settings.source
+    stmts = []
+    for key, setting in settings.defaults.items():
+        start = source.line_offset(setting.line) + setting.column - 1
+        inner = start + 1 if source.text[start:start + 1] in "\"'" else start  # the value, inside its quotes
+        span = source.span(inner, inner + len(setting.value))
+        if key == "model":
+            stmts.append(ast.ModelStmt(ast.Name(setting.value, span), span))
+        else:
+            kind, value, _ = quantities.classify(setting.value)
+            quantity = ast.Quantity(kind, value, setting.value, span)
+            stmts.append(ast.SizeStmt(quantity, span) if key == "size" else ast.DurationStmt(quantity, span))
+    return tuple(stmts)
+
+
+def check_project_defaults(scopes: Scopes, module: LoadedModule, stmts: tuple) -> list[Diagnostic]:
+    """The names and values of `[defaults]`, as the compiled file sees them."""
+    checker = DeclChecker(scopes, module)
+    checker.shot_body(stmts, "`[defaults]`")
     return checker.diagnostics

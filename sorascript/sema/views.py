@@ -62,8 +62,9 @@ class Views:
     """Each shot's effective statements, worked out once per shot. A `from`
     chain is walked iteratively, so a chain of any length is fine."""
 
-    def __init__(self, scopes: Scopes) -> None:
+    def __init__(self, scopes: Scopes, project: tuple = ()) -> None:
         self.scopes = scopes
+        self.project = project  # sorac.toml's [defaults], below every file's own `defaults:`
         self.diagnostics: list = []  # `from` cycles
         self._effective: dict[int, tuple] = {}
         self._defaults: dict[str, tuple] = {}
@@ -76,6 +77,8 @@ class Views:
                 if isinstance(decl, ast.DefaultsDecl):
                     found = tuple(s for s in decl.stmts if not isinstance(s, ast.Variant))
                     break
+            if not module.is_std:
+                found = override(self.project, found)
             self._defaults[module.key] = found
         return found
 
