@@ -2,31 +2,40 @@
 
 Each statement class and each item class of a block has its lowering in a
 table keyed by the class (`STMT_LOWERING`, `CAMERA_LOWERING`, …). A handler
-adds pieces of text to the shot's `Content`, bucket by bucket ("setting",
-"camera", "action"…), in the order the statements are written; a layout
-(`prompt.py`) then decides in which order and under which labels the buckets
-are said. A class that says nothing in the prompt (it sets a request field,
-or is resolved once for the whole shot) has an explicit row saying so.
-`tests/test_tables.py` fails when a class has no row.
+adds pieces to the shot's `Content`, bucket by bucket ("setting", "camera",
+"action"…), in the order the statements are written. A piece has a kind
+("beat", "line", "lens"…), the fields a prompt profile phrases it from, a
+ready text for kinds every profile says alike, and, when it happens at a
+time, its start and end: the times the checker proved (moves as
+`resolve_moves` places them, dialogue at about 2.5 words a second after its
+pauses, untimed beats sharing their window in order). A profile
+(`layouts.toml`, read by `layout.py`) then decides in which order, under
+which labels and in which words the pieces are said; the plan's `timeline`
+reads the same timed pieces. A class that says nothing in the prompt (it
+sets a request field, or is resolved once for the whole shot) has an
+explicit row saying so. `tests/test_tables.py` fails when a class has no row.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from sorascript import vocab
 from sorascript.lower import phrasing as say
+from sorascript.quantities import seconds
 from sorascript.sema.checks import BUILTIN_SPEAKERS
 from sorascript.sema.shot import ResolvedShot
-from sorascript.sema.timing import Window, range_ms, resolve_moves
+from sorascript.sema.timing import DEFAULT_PAUSE_MS, Window, ms, range_ms, resolve_moves, speaking_ms
 from sorascript.syntax import ast
 
 
-@dataclass(frozen=True)
-class Piece:
+class Piece(NamedTuple):
+    kind: str  # how a profile phrases it: "text" (said as `text`), "beat", "line", "sound.sfx"…
     text: str
-    start: int | None = None  # ms, for timed pieces (beats, moves, lines, cues)
+    start: int | None = None  # ms from the clip's start, for what happens at a time
     end: int | None = None
+    fields: dict | None = None  # what the profile's phrase for `kind` fills in
 
 
 @dataclass
@@ -38,8 +47,17 @@ class Content:
     cut: ast.Cut | None = None
 
     def add(self, bucket: str, text: str, start: int | None = None, end: int | None = None) -> None:
+        """A piece every profile says as `text`."""
         if text:
-            self.buckets.setdefault(bucket, []).append(Piece(text, start, end))
+            self.buckets.setdefault(bucket, []).append(Piece("text", text, start, end))
+
+    def phrase(self, bucket: str, kind: str, text: str, start: int | None = None, end: int | None = None,
+               **fields) -> None:
+        """A piece each profile phrases in its own words from `fields` (and `text`)."""
+        self.buckets.setdefault(bucket, []).append(Piece(kind, text, start, end, fields))
+
+    def pieces(self, *buckets: str) -> list[Piece]:
+        return [p for b in buckets for p in self.buckets.get(b, ())]
 
     def texts(self, *buckets: str) -> list[str]:
         return [p.text for b in buckets for p in self.buckets.get(b, ())]
@@ -141,22 +159,25 @@ class Gatherer:
         if angle is not None:
             shot_words.append(say.angle(angle))
         if shot_words:
-            content.add("camera", "Camera shot: " + ", ".join(shot_words))
+            content.phrase("camera", "framing", ", ".join(shot_words))
         # the set-up first (lens, rig…), then the moves and the block's prose in their order
         self.block = stmt
         setup = Content(content.window)
         for item in items:
             CAMERA_LOWERING[type(item)](self, item, setup)
-        for piece in setup.buckets.get("camera", ()):
-            content.add("camera", piece.text)
+        content.buckets.setdefault("camera", []).extend(setup.pieces("camera"))
         moves_written = False
         for item in items:
             if isinstance(item, ast.Move) and not moves_written:
                 moves_written = True
                 timed = resolve_moves(items, content.window)
-                content.add("camera", "Camera movement: " + "; then ".join(say.move(t) for t in timed))
+                content.phrase("camera", "moves", say.moves(timed))
+                previous = None
                 for t in timed:
-                    content.add("move", say.move(t), t.start, t.end)
+                    # a move that starts before the one before it ends runs with it
+                    kind = "move.with" if previous is not None and t.start < previous.end else "move"
+                    content.phrase("move", kind, say.move(t, times=False), t.start, t.end, does=say.move_does(t))
+                    previous = t
             elif isinstance(item, ast.Prose):
                 content.add("camera", item.text.value)
 
@@ -175,14 +196,13 @@ class Gatherer:
             focal, stop, description = item.focal, item.aperture, item.description
         if stop is None and aperture is not None:
             stop = aperture.value
-        parts = [say.focal(focal)] + ([say.aperture(stop)] if stop is not None else [])
-        text = "Lens: " + ", ".join(parts)
-        content.add("camera", text + (f" ({description.value})" if description is not None else ""))
+        content.phrase("camera", "lens", say.focal(focal), aperture=say.aperture(stop) if stop is not None else None,
+                       description=description.value if description is not None else None)
 
     def aperture(self, item: ast.Aperture, content: Content) -> None:
         """An aperture joins the lens line when there is one."""
         if not any(isinstance(i, (ast.Lens, ast.LensPreset)) for i in self.block.items):
-            content.add("camera", f"Aperture: {say.aperture(item.value)}")
+            content.phrase("camera", "aperture", say.aperture(item.value))
 
     def rig(self, item: ast.Rig, content: Content) -> None:
         content.add("camera", say.rig(item))
@@ -225,44 +245,71 @@ class Gatherer:
 
     # ---- beats, dialogue, sound --------------------------------------------------------
     def beats(self, stmt: ast.Beats, content: Content) -> None:
+        untimed = sum(1 for b in stmt.items if isinstance(b, ast.Beat) and b.timing is None)
+        self.share = (content.window.end - content.window.start) // untimed if untimed else 0
+        self.untimed = [0, untimed]  # seen, of
+        self.cursor = content.window.start
         for item in stmt.items:
             BEAT_LOWERING[type(item)](self, item, content)
 
     def beat(self, item: ast.Beat, content: Content) -> None:
         bounds = range_ms(item.timing) if item.timing is not None else None
         if bounds:
-            content.add("action", f"{say.time_range(*bounds)}: {item.text.value}", *bounds)
-        else:
-            content.add("action", item.text.value)
+            content.phrase("action", "beat", item.text.value, *bounds, range=say.time_range(*bounds))
+            return
+        # untimed beats share their window in order, the last one to its end
+        seen, of = self.untimed
+        self.untimed[0] += 1
+        start = content.window.start + seen * self.share
+        end = content.window.end if seen == of - 1 else start + self.share
+        content.phrase("action", "beat", item.text.value, start, end, range=None)
 
     def beat_prose(self, item: ast.Prose, content: Content) -> None:
         content.add("action", item.text.value)
 
     def beat_line(self, item: ast.Line, content: Content) -> None:
         if self.audible:
-            content.add("action", say.dialogue_line(item, self.speaker_name(item.speaker)))
+            self.spoken_line("action", item, content)
 
     def beat_pause(self, item: ast.Pause, content: Content) -> None:
         if self.audible:
-            content.add("action", say.pause(item))
+            self.spoken_pause("action", item, content)
 
     def beat_sound(self, item: ast.SoundLine, content: Content) -> None:
         if self.audible:
-            content.add("action", say.sound_line(item))
+            self.sound_cue("action", item, content)
 
     def dialogue(self, stmt: ast.Dialogue, content: Content) -> None:
         if self.audible:
+            self.cursor = content.window.start
             for item in stmt.items:
                 DIALOGUE_LOWERING[type(item)](self, item, content)
 
     def line(self, item: ast.Line, content: Content) -> None:
-        content.add("dialogue", say.dialogue_line(item, self.speaker_name(item.speaker)))
+        self.spoken_line("dialogue", item, content)
 
     def pause(self, item: ast.Pause, content: Content) -> None:
-        content.add("dialogue", say.pause(item))
+        self.spoken_pause("dialogue", item, content)
 
     def dialogue_prose(self, item: ast.Prose, content: Content) -> None:
         content.add("dialogue", item.text.value)
+
+    def spoken_line(self, bucket: str, item: ast.Line, content: Content) -> None:
+        """A line where it is said: at its `at`, else after what was said before it in its block."""
+        at = ms(item.timing.at) if isinstance(item.timing, ast.TimePoint) else None
+        start = self.cursor if at is None else at
+        said = speaking_ms(item.text.value)
+        content.phrase(bucket, "line", item.text.value, start, max(start, min(start + said, content.window.end)),
+                       speaker=self.speaker_name(item.speaker), speaker_symbol=self.lookup(item.speaker, "character"),
+                       delivery=item.delivery.value if item.delivery is not None else None,
+                       at=seconds(at) if at is not None else None)
+        self.cursor = max(self.cursor, start + said)
+
+    def spoken_pause(self, bucket: str, item: ast.Pause, content: Content) -> None:
+        length = ms(item.duration) if item.duration is not None else None
+        start = self.cursor
+        self.cursor += (length if item.duration is not None else DEFAULT_PAUSE_MS) or 0
+        content.phrase(bucket, "pause", "", start, self.cursor, length=say.duration_words(length) if length else None)
 
     def sound(self, stmt: ast.Sound, content: Content) -> None:
         if self.audible:
@@ -270,7 +317,21 @@ class Gatherer:
                 SOUND_LOWERING[type(item)](self, item, content)
 
     def sound_line(self, item: ast.SoundLine, content: Content) -> None:
-        content.add("sound", say.sound_line(item))
+        self.sound_cue("sound", item, content)
+
+    def sound_cue(self, bucket: str, item: ast.SoundLine, content: Content) -> None:
+        """A sound at its point (no end), over its range, or, untimed, over its whole window."""
+        at = ms(item.timing.at) if isinstance(item.timing, ast.TimePoint) else None
+        bounds = range_ms(item.timing) if isinstance(item.timing, ast.TimeRange) else None
+        if at is not None:
+            start, end = at, None
+        elif bounds:
+            start, end = bounds
+        else:
+            start, end = content.window.start, content.window.end
+        content.phrase(bucket, f"sound.{item.kind}", item.text.value, start, end, label=say.SOUND_KINDS[item.kind],
+                       at=seconds(at) if at is not None else None,
+                       range=say.time_range(*bounds) if bounds else None, timed=at is not None or bool(bounds))
 
     def sound_prose(self, item: ast.Prose, content: Content) -> None:
         content.add("sound", item.text.value)

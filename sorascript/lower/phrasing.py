@@ -4,11 +4,11 @@ nodes and the phrase tables in `sorascript.vocab`."""
 from __future__ import annotations
 
 from sorascript import vocab
-from sorascript.quantities import duration_words, seconds, time_range
-from sorascript.sema.timing import TimedMove, ms
+from sorascript.quantities import duration_words, time_range
+from sorascript.sema.timing import TimedMove
 from sorascript.syntax import ast
 
-_END_PUNCTUATION = tuple('.!?…"\'”’)')
+END_PUNCTUATION = tuple('.!?…"\'”’)')
 
 
 def sentence(text: str) -> str:
@@ -18,7 +18,7 @@ def sentence(text: str) -> str:
         return text
     if text[0].islower():
         text = text[0].upper() + text[1:]
-    return text if text.endswith(_END_PUNCTUATION) else text + "."
+    return text if text.endswith(END_PUNCTUATION) else text + "."
 
 
 def words(name: str) -> str:
@@ -135,28 +135,30 @@ def move(timed: TimedMove, times: bool = True) -> str:
     return text + (f", {item.qualifier.value}" if item.qualifier is not None else "")
 
 
-def pause(item: ast.Pause) -> str:
-    length = ms(item.duration) if item.duration is not None else None
-    return f"[Pause - {duration_words(length)}]" if length else "[Pause]"
+SOUND_KINDS = {"ambient": "Ambient", "sfx": "Sound effect", "music": "Music", "cue": "Cue"}
 
 
-def dialogue_line(line: ast.Line, speaker: str) -> str:
-    label = speaker + (f", {line.delivery.value}" if line.delivery is not None else "")
-    when = ""
-    if isinstance(line.timing, ast.TimePoint) and ms(line.timing.at) is not None:
-        when = f" (at {seconds(ms(line.timing.at))}s)"
-    return f'[{label}]{when}: "{line.text.value}"'
+def moves(timed: list[TimedMove]) -> str:
+    """`Camera movement: pan left … (0-2s); then tilt up … (2-4s)`: a move that
+    starts before the one before it ends runs with it (`and`), not after it."""
+    out = move(timed[0])
+    for previous, current in zip(timed, timed[1:]):
+        out += (" and " if current.start < previous.end else "; then ") + move(current)
+    return "Camera movement: " + out
 
 
-_SOUND_KINDS = {"ambient": "Ambient", "sfx": "Sound effect", "music": "Music", "cue": "Cue"}
+def third_person(verb: str) -> str:
+    """`pan` -> "pans", `dolly` -> "dollies", `push` -> "pushes", `rack focus` -> "racks focus"."""
+    head, _, rest = verb.partition(" ")
+    if head.endswith(("s", "sh", "ch", "x", "z")):
+        head += "es"
+    elif head.endswith("y") and head[-2:-1] not in tuple("aeiou"):
+        head = head[:-1] + "ies"
+    else:
+        head += "s"
+    return head + (" " + rest if rest else "")
 
 
-def sound_line(item: ast.SoundLine) -> str:
-    label = _SOUND_KINDS[item.kind]
-    if isinstance(item.timing, ast.TimePoint) and ms(item.timing.at) is not None:
-        label += f" at {seconds(ms(item.timing.at))}s"
-    elif isinstance(item.timing, ast.TimeRange) and ms(item.timing.start) is not None and ms(item.timing.end) is not None:
-        label += f" ({time_range(ms(item.timing.start), ms(item.timing.end))})"
-    return f"{label}: {item.text.value}"
-
-
+def move_does(timed: TimedMove) -> str:
+    """A move as what the camera does: `pans left 30° over 2 seconds`."""
+    return third_person(move(timed, times=False))

@@ -1,12 +1,11 @@
-"""A shot's prompt, laid out as the Sora 2 prompting guide recommends.
+"""A shot's prompt, in the profile its model reads best (`layout`).
 
-Prose first (setting, description, atmosphere, layers, who and what is in
-frame), then `Cinematography:`, `Actions:`, `Dialogue:`, `Sound:`, `Style:`,
-`Continuity:`, `Avoid:`, each only when it has something to say. A shot with
-`cut` blocks lowers its shared sections, then each cut as `Shot N (…) — "…":`.
 What each statement says is gathered by `content.py` (one handler per AST
-class, in tables); this module lays it out. How words are said lives in
-`vocab` and `phrasing`.
+class, in tables); this module adds what the shot says as a whole (its cast,
+props, palette, style, continuity and inline `avoid`) and hands it all to
+the one lowering of `layout.py`, which lays it out as the profile's table in
+`layouts.toml` says: `guide` (the Sora 2 guide's sections), `paragraph` or
+`timeline`. How words are said lives in `vocab` and `phrasing`.
 """
 
 from __future__ import annotations
@@ -14,76 +13,73 @@ from __future__ import annotations
 from sorascript import vocab
 from sorascript.lower import phrasing as say
 from sorascript.lower.content import Content, Gatherer
+from sorascript.lower.layout import Described, Writer, introduction, named, profiles
 from sorascript.sema.shot import ResolvedShot
 from sorascript.sema.timing import Window, cut_windows
 from sorascript.syntax import ast
+
+
+def gathered(shot: ResolvedShot, scopes) -> tuple[Content, list[tuple[int, Content]]]:
+    """The shot's own content and each of its cuts', numbered from 1."""
+    gatherer = Gatherer(shot, scopes)
+    stmts = shot.view.stmts
+    shared = gatherer.gather(stmts, Window(0, shot.duration))
+    cuts = [(number, gatherer.gather(cut.stmts, window, cut))
+            for number, (cut, window) in enumerate(cut_windows(stmts, shot.duration), start=1)]
+    return shared, cuts
 
 
 class PromptWriter:
     def __init__(self, shot: ResolvedShot, scopes, continuity: list[str]) -> None:
         self.shot = shot
         self.continuity = continuity
-        self.gatherer = Gatherer(shot, scopes)
+        self.scopes = scopes
+        self.profile = profiles()[shot.model.layout if shot.model is not None else "guide"]
 
-    # ---- the whole prompt ---------------------------------------------------------------
     def prompt(self) -> str:
-        stmts = self.shot.view.stmts
-        shared = self.gatherer.gather(stmts, Window(0, self.shot.duration))
-        blocks = [
-            self.prose(shared, self.cast_lines() + self.prop_lines()),
-            self.cinematography(shared, self.palette()),
-            self.listed("Actions", shared.texts("action")),
-            self.block("Dialogue", shared.texts("dialogue")),
-            self.listed("Sound", shared.texts("sound")),
-            self.style(),
-            self.titled("Continuity", self.continuity),
-            # a model that takes a negative prompt gets `avoid` as that field, not as words to read
-            self.titled("Avoid", shared.texts("avoid") if self.shot.model is None or self.shot.model.negative == "inline" else []),
-        ]
-        for number, (cut, window) in enumerate(cut_windows(stmts, self.shot.duration), start=1):
-            blocks.append(self.cut(number, self.gatherer.gather(cut.stmts, window, cut)))
-        return "\n\n".join(b for b in blocks if b) + "\n"
+        shared, cuts = gathered(self.shot, self.scopes)
+        for piece in self.style():
+            shared.phrase("style", *piece)
+        palette = self.palette()
+        shared.add("palette", palette)
+        for line in self.continuity:
+            shared.add("continuity", line)
+        # a model that takes a negative prompt gets `avoid` as that field, not as words to read
+        if self.shot.model is not None and self.shot.model.negative != "inline":
+            shared.buckets.pop("avoid", None)
+        if self.profile.cast == "lines":
+            for line in self.cast_lines():
+                shared.add("cast", line)
+            for line in self.prop_lines():
+                shared.add("props", line)
+            return Writer(self.profile, shared, cuts).write() + "\n"
+        # described where first named; one never named is introduced with the cast
+        described = self.described(shared, cuts)
+        mentioned = named(self.profile, shared, cuts, described)
+        for d in described:
+            if d not in mentioned:
+                shared.add("cast", introduction(self.profile, d))
+        return Writer(self.profile, shared, cuts, [d for d in described if d in mentioned]).write() + "\n"
 
-    def cut(self, number: int, content: Content) -> str:
-        cut, window = content.cut, content.window
-        title = f' — "{cut.title.value}"' if cut.title is not None else ""
-        parts = [
-            self.prose(content, []),
-            self.cinematography(content, ""),
-            self.listed("Actions", content.texts("action")),
-            self.block("Dialogue", content.texts("dialogue")),
-            self.listed("Sound", content.texts("sound")),
-        ]
-        body = "\n".join(p for p in parts if p)
-        return f"Shot {number} ({say.time_range(window.start, window.end)}){title}:" + (f"\n{body}" if body else "")
-
-    @staticmethod
-    def titled(title: str, lines: list[str]) -> str:
-        if not lines:
-            return ""
-        if len(lines) == 1:
-            return f"{title}: {lines[0]}"
-        return f"{title}:\n" + "\n".join(f"- {line}" for line in lines)
-
-    @staticmethod
-    def listed(title: str, lines: list[str]) -> str:
-        return f"{title}:\n" + "\n".join(f"- {line}" for line in lines) if lines else ""
-
-    @staticmethod
-    def block(title: str, lines: list[str]) -> str:
-        return f"{title}:\n" + "\n".join(lines) if lines else ""
-
-    # ---- sections ----------------------------------------------------------------------------
-    def prose(self, content: Content, people: list[str]) -> str:
-        """Where, then what happens, then what hangs in the air, whatever the source's
-        order; then the layers, who and what is in frame, and notes."""
-        text = " ".join(content.texts("setting", "description", "atmosphere"))
-        lines = content.texts("layers") + people + content.texts("notes")
-        return "\n".join(([text] if text else []) + lines)
-
-    def cinematography(self, content: Content, palette: str) -> str:
-        lines = content.texts("camera", "timing", "lighting") + ([palette] if palette else []) + content.texts("mood")
-        return "Cinematography:\n" + "\n".join(lines) if lines else ""
+    # ---- the cast and props ---------------------------------------------------------------------------
+    def described(self, shared: Content, cuts) -> list[Described]:
+        """The cast and props as the first-mention profiles describe them; a
+        voice only for a character who speaks in the shot."""
+        speakers = {p.fields.get("speaker_symbol") for c in [shared] + [c for _, c in cuts]
+                    for p in c.pieces("action", "dialogue") if p.kind == "line"}
+        out = []
+        for symbol in self.shot.cast:
+            items = symbol.decl.items
+            out.append(Described(say.character_name(symbol), {
+                "description": say.clause(" ".join(i.text.value for i in items if isinstance(i, ast.Prose))),
+                "wardrobe": say.clause("; ".join(i.text.value for i in items if isinstance(i, ast.Wardrobe))),
+                "voice": say.clause("; ".join(i.text.value for i in items if isinstance(i, ast.Voice)))
+                if symbol in speakers else "",
+            }))
+        for symbol in self.shot.props:
+            text = " ".join(i.text.value for i in symbol.decl.items if isinstance(i, ast.Prose))
+            out.append(Described(say.words(symbol.name), {"description": say.clause(text)}))
+        return out
 
     def cast_lines(self) -> list[str]:
         out = []
@@ -102,6 +98,7 @@ class PromptWriter:
             out.append(f"{say.words(symbol.name).capitalize()}: {say.sentence(text)}" if text else say.words(symbol.name))
         return out
 
+    # ---- palette and style -----------------------------------------------------------------------------
     def palette(self) -> str:
         items = self.shot.palette_items
         if not items:
@@ -109,23 +106,21 @@ class PromptWriter:
         parts = [say.anchor(i) if isinstance(i, ast.Anchor) else i.text.value for i in items]
         return "Palette: " + ", ".join(parts)
 
-    def style(self) -> str:
+    def style(self) -> list[tuple[str, str]]:
+        """(kind, text) pieces: the style's prose first, then its blend, grade and film."""
         items = self.shot.style_items
-        if not items:
-            return ""
         prose = " ".join(i.text.value for i in items if isinstance(i, ast.Prose))
-        extra = []
+        out = [("style", prose)] if prose else []
         for item in items:
             if isinstance(item, ast.Blend):
-                extra.append("Blend: " + ", ".join(f"{say.percent(p.percent)} {p.text.value}" for p in item.parts))
+                out.append(("blend", ", ".join(f"{say.percent(p.percent)} {p.text.value}" for p in item.parts)))
             elif isinstance(item, ast.Grade):
                 grades = [f"{vocab.GRADE_TONES.get(g.tone.text, g.tone.text)} {g.text.value}" if isinstance(g, ast.GradeLine)
                           else g.text.value for g in item.items]
-                extra.append("Grade: " + "; ".join(grades))
+                out.append(("grade", "; ".join(grades)))
             elif isinstance(item, ast.Film):
-                extra.append(f"Film: {item.text.value}")
-        head = f"Style: {prose}" if prose else "Style:"
-        return "\n".join([head] + extra)
+                out.append(("film", item.text.value))
+        return out
 
 
 def remix_prompt(decl: ast.RemixDecl) -> str:

@@ -618,17 +618,21 @@ def lint(analysis, errors: list[Diagnostic]) -> list[Diagnostic]:
 
 
 def long_prompts(analysis, prompts: dict[str, str]) -> list[Diagnostic]:
-    """W117: prompts so long that more detail stops helping. It reads the
-    lowered prompts, so the driver runs it after lowering."""
-    limit = rules()["W117"]["max_words"]
+    """W117: prompts so long that more detail stops helping: past the model's
+    `max-words`, or past the table's figure for a model that gives none. It
+    reads the lowered prompts, so the driver runs it after lowering."""
+    default = rules()["W117"]["max_words"]
     found = []
     for job in analysis.jobs:
         if job.kind != "create" or job.symbol.module is not analysis.program.main:
             continue
+        model = analysis.shots[job.name].model
+        limit = model.max_words if model is not None and model.max_words else default
         count = len(re.findall(r"[\w'’]+", prompts[job.name]))
         if count > limit:
             view = job.view
             name = view.variant.name.span if view.variant is not None else view.symbol.decl.name.span
-            found.append(make("W117", f"the prompt of `{job.name}` is {count} words; past {limit} more detail stops helping",
+            whose = f"`{model.name}` reads {limit} words well" if model is not None and model.max_words else f"past {limit} more detail stops helping"
+            found.append(make("W117", f"the prompt of `{job.name}` is {count} words; {whose}",
                               name, f"{count} words", help=rules()["W117"]["help"]))
     return found
