@@ -301,7 +301,7 @@ class Runner:
             candidates: list[str] = []
             after = None
             for _ in range(MAX_LIST_PAGES):
-                page = self.client.list_page(after)
+                page = self._list_page(after)
                 if isinstance(page, Failure):
                     self._emit(Event("note", task.name, message=f"cannot look for the job on the server ({page.message})"))
                     return None
@@ -316,6 +316,15 @@ class Runner:
                 after = videos[-1].id
             # the oldest first: that is the one an interrupted submission made
             return self.journal.claim(seq, self.options.server, list(reversed(candidates)))
+
+    def _list_page(self, after: str | None):
+        """A page of the server's list, tried again while the server is only briefly unwell."""
+        for attempt in range(6):
+            page = self.client.list_page(after)
+            if not isinstance(page, Failure) or page.kind != "retry":
+                return page
+            self._sleep(page.retry_after_s or 0.25 * 2 ** attempt)
+        return page
 
     # -- polling and downloading -------------------------------------------------------------
 
