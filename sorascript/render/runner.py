@@ -319,7 +319,7 @@ class Runner:
 
     def _list_page(self, after: str | None):
         """A page of the server's list, tried again while the server is only briefly unwell."""
-        for attempt in range(6):
+        for attempt in range(5):
             page = self.client.list_page(after)
             if not isinstance(page, Failure) or page.kind != "retry":
                 return page
