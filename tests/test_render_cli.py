@@ -158,3 +158,15 @@ def test_the_api_key_is_never_written_anywhere(tmp_path):
     assert len(written) > 20
     for path in written:
         assert SECRET.encode() not in path.read_bytes(), path
+
+
+def test_sorac_check_imports_none_of_the_renderer():
+    import subprocess
+    import sys
+
+    check = subprocess.run([sys.executable, "-X", "importtime", "-m", "sorascript", "check",
+                            str(REPO / "examples" / "kickflip.shot")], capture_output=True, text=True)
+    imported = {line.split("|")[-1].strip() for line in check.stderr.splitlines() if "|" in line}
+    heavy = {name for name in imported if name.split(".")[0] in ("openai", "httpx2", "rich", "sqlite3", "PIL")
+             or name.startswith("sorascript.render")}
+    assert not heavy, sorted(heavy)
