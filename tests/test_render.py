@@ -128,3 +128,45 @@ def test_takes_are_separate_submissions_with_their_own_files(tmp_path, server):
     out = tmp_path / "renders" / "reel"
     assert (out / "green.mp4").is_file() and (out / "green.take2.mp4").is_file()
     assert difference(frame_pixels(out / "green.mp4", 0.0), frame_pixels(out / "green.take2.mp4", 0.0)) > 0
+
+
+CAMEOS = """
+character mara:
+    "a woman in a green coat"
+    cameo "mara.mp4"
+
+shot one:
+    "Mara opens the red door."
+    cast mara
+
+shot two:
+    "Mara closes the red door."
+    cast mara
+"""
+
+
+def test_a_cameo_recording_is_uploaded_once_per_server_and_named_in_the_prompt(tmp_path, server):
+    from media_helpers import make_clip
+    from rendertools import MODEL
+
+    make_clip(tmp_path / "mara.mp4", seconds=1.0)
+    path = project(tmp_path, MODEL + CAMEOS)
+    _, summary = render(path, server.base_url)
+    assert all(o.status == "done" for o in summary.outcomes.values()), {n: o.reason for n, o in summary.outcomes.items()}
+    assert server.stats().received.get("create_character") == 1  # two shots, one recording
+    assert "mara" in server.job(summary.outcomes["one"].video_id)["prompt"]
+    path.write_text(MODEL + CAMEOS.replace("opens", "slams"), encoding="utf-8")
+    render(path, server.base_url)
+    assert server.stats().received.get("create_character") == 1  # known from the journal
+
+
+def test_a_cameo_on_a_server_without_characters_fails_saying_so(tmp_path):
+    from media_helpers import make_clip
+    from omniserver import OmniServer
+    from rendertools import MODEL
+
+    make_clip(tmp_path / "mara.mp4", seconds=1.0)
+    with OmniServer() as omni:
+        _, summary = render(project(tmp_path, MODEL + CAMEOS), omni.base_url, animatic=False)
+    assert summary.outcomes["one"].status == "failed"
+    assert summary.outcomes["one"].reason.startswith("this server has no characters (cameos)")
