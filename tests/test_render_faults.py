@@ -11,7 +11,7 @@ from sorascript.serve import AnimaticServer, Fault, ServerOptions
 
 
 def serve(tmp_path, **options) -> AnimaticServer:
-    return AnimaticServer(ServerOptions(port=0, latency=options.pop("latency", 0.2),
+    return AnimaticServer(ServerOptions(port=options.pop("port", 0), latency=options.pop("latency", 0.2),
                                         state=tmp_path / "server" / "state.sqlite", **options))
 
 
@@ -77,3 +77,18 @@ def test_a_job_past_its_deadline_fails_and_a_rerun_picks_it_up_without_submittin
         _, second = render(path, server.base_url, only=["green"])
         assert second.outcomes["green"].status == "done" and second.submitted == 0
         assert server.stats().made == {"create": 1}
+
+
+def test_a_remix_whose_source_the_server_forgot_fails_saying_so(tmp_path):
+    path = project(tmp_path)
+    with serve(tmp_path) as server:
+        render(path, server.base_url, only=["red"])
+        port = server.port
+    import shutil
+
+    shutil.rmtree(tmp_path / "server")  # a new server at the same address, without the old videos
+    with serve(tmp_path, port=port) as server:
+        _, summary = render(path, server.base_url, only=["red_night"])
+    reason = summary.outcomes["red_night"].reason
+    assert summary.outcomes["red"].status == "done" and summary.outcomes["red"].from_cache
+    assert reason.startswith("the server no longer has the video of red") and ".sorac/cache/" in reason

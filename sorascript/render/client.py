@@ -190,7 +190,10 @@ class VideosClient:
             if status in RETRY_STATUSES:
                 kind = "retry"
             elif status in (404, 405) and what in ("remix", "extend", "create_character"):
-                kind = "unsupported"
+                # a route the server lacks, unless the answer is about the video it was given
+                about_video = status == 404 and (str(code or "").endswith("not_found") or
+                                                 getattr(error, "param", None) in ("video_id", "video"))
+                kind = "missing" if about_video else "unsupported"
             elif status == 404:
                 kind = "missing"
             else:

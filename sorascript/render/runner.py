@@ -225,6 +225,10 @@ class Runner:
                 self.journal.abandon(seq, answer.message)
                 route = {"create": "create"}.get(task.job.kind, task.job.kind)
                 raise TaskFailed(f"this server has no {UNSUPPORTED.get(route, route)} ({answer.message})")
+            if answer.kind == "missing":
+                self.journal.abandon(seq, answer.message)
+                raise TaskFailed(f"the server no longer has the video of {task.job.source} ({answer.message}); "
+                                 f"remove .sorac/cache/{task.upstream.get(task.job.source or '', '?')}.mp4 to make it again")
             if answer.kind != "retry":
                 self.journal.finished(seq, "failed", answer.message)
                 raise TaskFailed(f"the server refused the job: {answer.message}")
