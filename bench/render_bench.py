@@ -98,6 +98,26 @@ def one_job(client, n: int, size: str, seconds: str) -> float:
     return time.perf_counter() - started
 
 
+def renderer_run(base_url: str, jobs: list[int], size: str, seconds: str, concurrency: int) -> float:
+    """The same jobs through `sorac render`'s renderer (journal, cache, probing, finished clips); seconds."""
+    from sorascript.lower.plan_model import Plan
+    from sorascript.render.session import Session
+
+    plan = Plan.from_dict({"source": "bench.shot", "sequences": [], "total_cost_usd": None, "jobs": [
+        {"name": f"take{n}", "kind": "create", "after": [], "input_reference": None, "cost_usd": None,
+         "request": {"model": "sora-2", "size": size, "seconds": seconds, "prompt": PROMPT.format(n=n)}}
+        for n in jobs]})
+    with tempfile.TemporaryDirectory() as tmp:
+        session = Session(plan, Path(tmp), server_key=base_url)
+        started = time.perf_counter()
+        summary = session.run(base_url, concurrency=concurrency)
+        took = time.perf_counter() - started
+    failed = [o.reason for o in summary.outcomes.values() if o.status != "done"]
+    if failed:
+        raise RuntimeError(f"the renderer failed jobs: {failed[:3]}")
+    return took
+
+
 def render_times(runs: int = 3) -> list[tuple[str, float, float]]:
     """(clip, median seconds, frames a second) for single in-process renders."""
     from sorascript.serve import media
@@ -143,16 +163,23 @@ def main() -> int:
             each = list(pool.map(lambda n: one_job(client, n, args.size, args.seconds), range(args.jobs)))
         total = time.perf_counter() - started
         busy_after, own_after = _busy_seconds(), _own_seconds(proc.pid)
+        renderer_single = renderer_run(base_url, [20_001], args.size, args.seconds, 1)
+        renderer_total = renderer_run(base_url, list(range(20_100, 20_100 + args.jobs)), args.size, args.seconds,
+                                      args.concurrency)
     finally:
         proc.terminate()
         proc.wait(timeout=30)
     ratio = total / single
+    renderer_ratio = renderer_total / renderer_single
     verdict = "ok" if ratio <= TARGET_RATIO else "MISSED"
     print(f"server: sorac serve --latency {args.latency:g}; jobs of {args.size}, {args.seconds} s")
     print(f"one job (create, poll, download):  {single:.2f} s")
     print(f"{args.jobs} jobs at concurrency {args.concurrency}:     {total:.2f} s "
           f"(each {min(each):.2f}-{max(each):.2f} s)")
     print(f"ratio: {ratio:.2f} (target <= {TARGET_RATIO}) {verdict}")
+    print(f"through the renderer (journal, probe, cache, finished clip): one job {renderer_single:.2f} s, "
+          f"{args.jobs} jobs {renderer_total:.2f} s, ratio {renderer_ratio:.2f} "
+          f"{'ok' if renderer_ratio <= TARGET_RATIO else 'MISSED'}")
     if None not in (busy, own, busy_after, own_after):
         mine = own_after - own
         print(f"CPU during the {args.jobs} jobs: {mine:.1f} s by the server, its ffmpegs and this client; "
@@ -160,7 +187,7 @@ def main() -> int:
     print("render time of one clip (in-process, median of 3):")
     for name, seconds, fps in render_times():
         print(f"  {name:<16} {seconds:.3f} s  ({fps:.0f} frames/s)")
-    return 0 if ratio <= TARGET_RATIO else 1
+    return 0 if ratio <= TARGET_RATIO and renderer_ratio <= TARGET_RATIO else 1
 
 
 if __name__ == "__main__":

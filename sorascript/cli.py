@@ -361,6 +361,365 @@ def serve(
     _fail("the server stopped unexpectedly", 1)
 
 
+
+# ---- render, assemble, export ------------------------------------------------------------------
+
+EMBEDDED_LATENCY_S = 0.5  # the in-process animatic server: a short wait, so that a film renders in seconds
+EMBEDDED_SERVER = "sorac-serve (embedded)"  # its name in the journal: its port changes from run to run
+RETIRED_HOSTS = ("api.openai.com",)
+
+
+def _compiled(file: Path):
+    """(plan, project root) of a file that compiles; errors printed and exit 1 otherwise."""
+    from sorascript import driver
+    from sorascript.diagnostics.render import render_human
+    from sorascript.files import project_root
+    from sorascript.lower.plan_model import Plan, PlanError
+
+    result = driver.compile(file)
+    if result.problem:
+        _fail(str(result.problem))
+    errors = [d for d in result.diagnostics if d.severity == "error"]
+    if errors or result.plan is None:
+        shown = _Shown()
+        _write(sys.stderr, render_human(shown.take(errors), result.sources, color=_color(sys.stderr)))
+        shown.report()
+        _say(f"sorac: {_summary(result.diagnostics)}; nothing rendered", err=True)
+        raise typer.Exit(1)
+    warnings = sum(d.severity == "warning" for d in result.diagnostics)
+    if warnings:
+        _say(f"sorac: {warnings} warning{'s' if warnings != 1 else ''} (`sorac check {file}` shows them)", err=True)
+    try:
+        plan = Plan.from_dict(result.plan)
+    except PlanError as error:
+        _fail(f"the plan cannot be rendered: {error}", 1)
+    return plan, project_root(Path(file))
+
+
+def _settings(root: Path):
+    from sorascript.project import ConfigError, load_settings
+
+    try:
+        return load_settings(root)
+    except ConfigError as error:
+        _fail(str(error))
+
+
+def _money(value: float | None) -> str:
+    return "unknown" if value is None else f"${value:.2f}"
+
+
+def _budget(text: str | None) -> float | None:
+    if text is None:
+        return None
+    try:
+        value = float(text.strip().lstrip("$"))
+    except ValueError:
+        value = -1.0
+    if not value >= 0 or value == float("inf"):
+        _fail(f"--budget takes an amount of dollars such as $20, not {text!r}")
+    return value
+
+
+def _cost_table(rows) -> tuple[float | None, int]:
+    """Print what the run would submit; return (the known total of what it spends, jobs of unknown cost)."""
+    words = {"cached": "cached", "resume": "known video", "reconcile": "to check", "submit": "to submit"}
+    lines = [("job", "kind", "request", "state", "cost")]
+    total, unknown = 0.0, 0
+    for row in rows:
+        request = row.task.fields
+        what = " ".join(str(request[k]) for k in ("model", "size") if k in request)
+        if "seconds" in request:
+            what += f" {request['seconds']}s"
+        cost = row.cost_usd if row.spends else 0.0
+        if row.spends:
+            if row.cost_usd is None:
+                unknown += 1
+            else:
+                total += row.cost_usd
+        lines.append((row.task.name, row.task.job.kind, what.strip(), words[row.state],
+                      _money(row.cost_usd) if row.spends else "-"))
+        del cost
+    widths = [max(len(line[i]) for line in lines) for i in range(5)]
+    for line in lines:
+        _say("  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip(), err=True)
+    spending = sum(r.spends for r in rows)
+    shown = _money(total) + (f" + {unknown} job{'s' if unknown != 1 else ''} of unknown cost" if unknown else "")
+    _say(f"{spending} of {len(rows)} job{'s' if len(rows) != 1 else ''} to submit; known cost {shown}", err=True)
+    return total, unknown
+
+
+def _refuse_retired(base_url: str, rows) -> None:
+    """OpenAI's own endpoint no longer renders its retired models: say so before sending anything."""
+    from urllib.parse import urlparse
+
+    if (urlparse(base_url).hostname or "").lower() not in RETIRED_HOSTS:
+        return
+    retired = [(r.task.job.request.get("model"), r.task.job.retired) for r in rows if r.task.job.retired]
+    if not retired:
+        return
+    models = ", ".join(sorted({str(m) for m, _ in retired}))
+    date = sorted({d for _, d in retired})[0]
+    _fail(f"{models} {'was' if ', ' not in models else 'were'} retired on {date}: OpenAI's hosted Videos API no "
+          "longer renders them; render on a self-hosted server that speaks the same API (SGLang Diffusion, "
+          "vLLM-Omni) with --server URL, or leave --server out to render animatics on the built-in server")
+
+
+class _Display:
+    """The renderer's events, drawn: a live table on a terminal (rich), plain lines otherwise."""
+
+    QUIET = ("progress", "downloading", "submitting", "sequence-stitching")
+
+    def __init__(self, live: bool) -> None:
+        import threading
+        import time
+
+        self.live = None
+        self.running: dict[str, list] = {}  # name -> [status, progress, started]
+        self._time = time.monotonic
+        self._lock = threading.Lock()
+        if live:
+            from rich.console import Console
+            from rich.live import Live
+
+            self.console = Console(stderr=True)
+            self.live = Live(self, console=self.console, refresh_per_second=8, transient=True)
+
+    def __enter__(self) -> "_Display":
+        if self.live is not None:
+            self.live.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.live is not None:
+            self.live.stop()
+
+    def __rich__(self):
+        from rich.table import Table
+
+        table = Table.grid(padding=(0, 2))
+        with self._lock:
+            items = list(self.running.items())
+        now = self._time()
+        for name, (status, progress, started) in items:
+            table.add_row(name, status, f"{progress}%" if progress is not None else "", f"{now - started:.0f}s")
+        return table
+
+    def line(self, text: str) -> None:
+        if self.live is not None:
+            self.live.console.print(text, markup=False, highlight=False)
+        else:
+            _say(text, err=True)
+
+    def __call__(self, event) -> None:
+        with self._lock:
+            if event.kind in ("done", "failed", "skipped") or event.kind.startswith("sequence-"):
+                self.running.pop(event.name, None)
+            elif event.kind not in ("note",):
+                entry = self.running.setdefault(event.name, [event.status or event.kind, None, self._time()])
+                entry[0] = event.status or event.kind
+                if event.progress is not None:
+                    entry[1] = event.progress
+        if event.kind in self.QUIET:
+            return
+        text = {
+            "cached": "from the cache",
+            "resumed": f"resuming video {event.video_id}",
+            "reconciled": f"{event.message} ({event.video_id})",
+            "submitted": f"submitted as {event.video_id}",
+            "retry": event.message,
+            "done": f"done in {event.elapsed_s:.1f}s",
+            "failed": f"FAILED: {event.message}",
+            "skipped": event.message,
+            "note": event.message,
+            "sequence-done": f"sequence stitched: {event.message}",
+            "sequence-failed": f"sequence FAILED: {event.message}",
+            "sequence-skipped": f"sequence {event.message}",
+        }.get(event.kind, event.kind)
+        self.line(f"{event.name}: {text}")
+
+
+def _report(summary, session) -> None:
+    """The summary table: job, status, seconds, cost, file; then the sequences."""
+    lines = [("job", "status", "seconds", "cost", "file / reason")]
+    for task in session.tasks:
+        outcome = summary.outcomes[task.name]
+        where = session.layout.relative(session.layout.clip(task.name)) if outcome.status == "done" else (outcome.reason or "")
+        status = outcome.status + (" (cached)" if outcome.from_cache and outcome.status == "done" else "")
+        lines.append((task.name, status, f"{outcome.seconds:.1f}", _money(task.cost_usd), where))
+    for name, (status, detail) in summary.sequences.items():
+        lines.append((name, f"sequence {status}", "", "", detail or ""))
+    widths = [max(len(line[i]) for line in lines) for i in range(4)]
+    for line in lines:
+        _say("  ".join([*(c.ljust(w) for c, w in zip(line[:4], widths)), line[4]]).rstrip(), err=True)
+    done = sum(o.status == "done" for o in summary.outcomes.values())
+    _say(f"{done} of {len(summary.outcomes)} job{'s' if len(summary.outcomes) != 1 else ''} done, "
+         f"{summary.submitted} submitted in this run; record {session.layout.relative(summary.record)}", err=True)
+
+
+@app.command()
+def render(
+    file: Path = typer.Argument(..., help="The .shot file to render.", show_default=False),
+    server: List[str] = typer.Option([], "--server", metavar="URL",
+                                     help="The Videos API base URL, e.g. http://127.0.0.1:30010/v1. Default: "
+                                          "OPENAI_BASE_URL, else [render] server, else the built-in animatic server.",
+                                     show_default=False),
+    out: Optional[str] = typer.Option(None, "--out", metavar="DIR",
+                                      help="The renders folder, inside the project (default [render] out, else renders)."),
+    concurrency: Optional[int] = typer.Option(None, "--concurrency", metavar="N", min=1, max=64,
+                                              help="Jobs at once (default [render] concurrency, else 4)."),
+    budget: Optional[str] = typer.Option(None, "--budget", metavar="$N",
+                                         help="Render without asking when the known total is within $N."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Render without asking."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Show the jobs, their cost and the exact requests; send nothing."),
+    only: List[str] = typer.Option([], "--only", metavar="NAME",
+                                   help="Render only this job or sequence and what it needs (repeatable).",
+                                   show_default=False),
+    timeout: float = typer.Option(1800.0, "--timeout", metavar="S", min=1,
+                                  help="Give up on a job after S seconds (a rerun picks it up again)."),
+) -> None:
+    """Compile FILE, submit its jobs to a Videos API server, poll, download, and stitch its sequences.
+    Outputs go to renders/STEM/ (JOB.mp4, SEQUENCE.mp4, render.json). Exit 0 when every job is done,
+    1 when one failed, 2 on a usage or I/O error."""
+    import json
+
+    from sorascript.render.session import SelectionError, Session
+    from sorascript.render.tasks import TaskError, describe
+
+    plan, root = _compiled(file)
+    settings = _settings(root)
+    if len(server) > 1:
+        _fail("--server takes one URL (spreading jobs over several servers is not supported yet)")
+    base_url = (server[0] if server else None) or os.environ.get("OPENAI_BASE_URL") or settings.server
+    if base_url is not None and not base_url.startswith(("http://", "https://")):
+        _fail(f"--server takes a base URL such as http://127.0.0.1:30010/v1, not {base_url!r}")
+    max_spend = _budget(budget)
+    try:
+        session = Session(plan, root, server_key=base_url.rstrip("/") if base_url else EMBEDDED_SERVER,
+                          out=out or settings.out, only=only, animatic=base_url is None)
+    except (SelectionError, TaskError, ValueError) as error:
+        _fail(str(error))
+    from sorascript.render.assembly import format_problems
+
+    problems = format_problems(plan, session.sequences)
+    if problems:
+        for problem in problems:
+            _say(f"sorac: error: {problem}", err=True)
+        raise typer.Exit(1)
+    rows = session.preview()
+    if base_url is not None:
+        _refuse_retired(base_url, rows)
+    total, unknown = _cost_table(rows)
+    if dry_run:
+        for row in rows:
+            if row.state != "cached":
+                _write(sys.stdout, json.dumps(describe(row.task), indent=2, ensure_ascii=False) + "\n")
+        _say("dry run: nothing sent", err=True)
+        return
+    spends = any(r.spends for r in rows)
+    covered = max_spend is not None and not unknown and total <= max_spend + 1e-9
+    if spends and not yes and not covered:
+        if max_spend is not None and not unknown:
+            over = f"the known total {_money(total)} is over --budget {_money(max_spend)}"
+        elif max_spend is not None:
+            over = "--budget covers known costs only, and some jobs' cost is unknown"
+        else:
+            over = None
+        if sys.stdin.isatty() and sys.stderr.isatty():
+            if over:
+                _say(f"sorac: {over}", err=True)
+            if not typer.confirm("Render these jobs?", default=False, err=True):
+                _say("sorac: nothing rendered", err=True)
+                raise typer.Exit(0)
+        else:
+            _fail((over + "; " if over else "") + "no terminal to ask: pass --yes to render, or --budget $N to "
+                  "render when the known total is within $N")
+    embedded = None
+    if base_url is None:
+        from sorascript.serve import AnimaticServer, ServerError, ServerOptions
+
+        embedded = AnimaticServer(ServerOptions(port=0, latency=EMBEDDED_LATENCY_S, state=session.layout.serve_state))
+        try:
+            embedded.start()
+        except ServerError as error:
+            _fail(str(error))
+        base_url = embedded.base_url
+        _say(f"sorac render: no server configured; rendering animatics on the built-in server at {base_url}", err=True)
+    try:
+        with _Display(sys.stderr.isatty()) as display:
+            summary = session.run(base_url, display, concurrency=concurrency or settings.concurrency or 4,
+                                  timeout_s=timeout)
+    finally:
+        if embedded is not None:
+            embedded.stop()
+    _report(summary, session)
+    raise typer.Exit(1 if summary.failed else 0)
+
+
+@app.command()
+def assemble(
+    file: Path = typer.Argument(..., help="The .shot file whose sequences to stitch.", show_default=False),
+    out: Optional[str] = typer.Option(None, "--out", metavar="DIR", help="The renders folder (as for render)."),
+    only: List[str] = typer.Option([], "--only", metavar="SEQUENCE", help="Stitch only this sequence (repeatable).",
+                                   show_default=False),
+) -> None:
+    """Stitch FILE's sequences again from the clips in renders/STEM/, with their seams sheets;
+    nothing is submitted and no server is contacted. Exit 1 when a sequence cannot be stitched."""
+    from sorascript.render.session import SelectionError, Session
+
+    plan, root = _compiled(file)
+    settings = _settings(root)
+    try:
+        session = Session.for_assembly(plan, root, out=out or settings.out, only=only)
+    except (SelectionError, ValueError) as error:
+        _fail(str(error))
+    if not session.sequences:
+        _fail(f"{file} has no sequence to assemble", 1)
+    summary = session.reassemble(_Display(False))
+    failed = [name for name, (status, _) in summary.sequences.items() if status != "done"]
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def export(
+    file: Path = typer.Argument(..., help="The .shot file whose sequences to export.", show_default=False),
+    otio: Optional[Path] = typer.Option(None, "--otio", metavar="OUT.otio", help="Write an OpenTimelineIO timeline."),
+    fcpxml: Optional[Path] = typer.Option(None, "--fcpxml", metavar="OUT.xml",
+                                          help="Write Final Cut Pro 7 XML (needs the otio-fcp-adapter package)."),
+    out: Optional[str] = typer.Option(None, "--out", metavar="DIR", help="The renders folder (as for render)."),
+) -> None:
+    """Write FILE's sequences as an editor's timeline: rendered clips where they exist, gaps where
+    not, transitions, and markers for beats and dialogue lines."""
+    from sorascript.render.export import ExportError, export_otio
+    from sorascript.render.outputs import Layout
+
+    if otio is None and fcpxml is None:
+        _fail("say where to write: --otio OUT.otio and/or --fcpxml OUT.xml")
+    plan, root = _compiled(file)
+    settings = _settings(root)
+    try:
+        layout = Layout.of(root, plan.source, out or settings.out)
+    except ValueError as error:
+        _fail(str(error))
+    rendered = {}
+    for job in plan.jobs:
+        for take in range(1, job.takes + 1):
+            path = layout.clip(job.output_name(take))
+            if path.is_file():
+                rendered[job.output_name(take)] = path
+    for target, adapter in ((otio, None), (fcpxml, "fcp_xml")):
+        if target is None:
+            continue
+        try:
+            export_otio(plan.as_dict(), rendered, target, adapter=adapter, root=root)
+        except ExportError as error:
+            _fail(str(error))
+        except OSError as error:
+            _fail(f"cannot write {target}: {error.strerror or error}")
+        _say(f"wrote {target} ({len(plan.sequences)} sequence{'s' if len(plan.sequences) != 1 else ''}, "
+             f"{len(rendered)} rendered clip{'s' if len(rendered) != 1 else ''})", err=True)
+
+
 def main() -> None:
     try:
         app(prog_name="sorac")

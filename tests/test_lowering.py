@@ -800,7 +800,8 @@ def test_plan_keys_and_job_key_order(tmp_path):
     plan = compile_plan(tmp_path, DINER)
     assert list(plan) == ["source", "jobs", "sequences", "total_cost_usd", "diagnostics"]
     assert list(jobs(plan)["confession"]) == ["name", "kind", "request", "input_reference", "after", "cost_usd",
-                                              "timeline", "span"]
+                                              "retired", "timeline", "span"]
+    assert jobs(plan)["confession"]["retired"] == "2026-09-24"  # sora-2-pro's profile says so
     assert plan["total_cost_usd"] == 2.8
 
 

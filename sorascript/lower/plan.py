@@ -74,6 +74,8 @@ class PlanBuilder:
         out["input_reference"] = input_reference
         out["after"] = list(job.after)
         out["cost_usd"] = _usd(media.cost)
+        if job.kind == "create" and self.analysis.shots[job.name].model.retired:
+            out["retired"] = self.analysis.shots[job.name].model.retired  # the renderer refuses OpenAI's endpoint for it
         if job.kind == "create" and job.view.first(ast.Takes) is not None:
             out["takes"] = media.takes
         if overlays:
