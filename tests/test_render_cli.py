@@ -79,14 +79,32 @@ def test_openais_endpoint_with_a_retired_model_is_refused_before_anything_is_sen
     assert not (tmp_path / ".sorac").exists()
 
 
+TWO_SIZES = MODEL + '\nshot wide:\n    "A field."\n\nshot tall:\n    "A tower."\n    size 90x160\n' \
+                    '\nsequence both:\n    wide\n    tall\n'
+
+
 def test_a_sequence_of_two_sizes_is_an_error_naming_both_shots_before_anything_is_sent(tmp_path):
-    text = MODEL + '\nshot wide:\n    "A field."\n\nshot tall:\n    "A tower."\n    size 90x160\n' \
-                   '\nsequence both:\n    wide\n    tall\n'
-    project(tmp_path, text)
+    project(tmp_path, TWO_SIZES)
     done = sorac("render", "reel.shot", "--yes", cwd=tmp_path)
     assert done.returncode == 1
-    assert "shots wide and tall differ in size (160x90 and 90x160)" in done.stderr and "conform" in done.stderr
+    assert "error[E511]: sequence `both` mixes formats: `wide` is 160x90, `tall` 90x160" in done.stderr
+    assert "conform 160x90" in done.stderr and "nothing rendered" in done.stderr
     assert not (tmp_path / ".sorac").exists()
+
+
+def test_conform_brings_a_sequence_of_two_sizes_to_one_format(tmp_path):
+    project(tmp_path, TWO_SIZES + "    conform 160x90 12fps\n")
+    done = sorac("render", "reel.shot", "--yes", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    out = tmp_path / "renders" / "reel"
+    assert (probe(out / "tall.mp4").width, probe(out / "tall.mp4").height) == (90, 160)
+    both = probe(out / "both.mp4")
+    assert (both.width, both.height, both.fps) == (160, 90, 12)
+    assert abs(both.duration_s - 4) <= 1 / both.fps
+    # the tall shot is scaled to fit and padded: the frame's left and right edges are black
+    frame = frame_pixels(out / "both.mp4", 3.0)
+    assert max(frame.getpixel((1, 45))) < 24 and max(frame.getpixel((158, 45))) < 24
+    assert max(frame.getpixel((80, 45))) > 24  # the clip itself, in the middle
 
 
 def test_usage_errors(tmp_path):
