@@ -48,7 +48,7 @@ FRAMINGS = ["extreme-wide", "wide", "full", "medium-wide", "medium", "medium-clo
 DIRECTIONS = ["camera-left", "camera-right", "frame-left", "frame-right", "above", "behind", "front"]
 WORDS = ("harbour lamp ferry rope gull pier water stone window rain coat boat deck chain bell "
          "street wall door table chair cup road field tree river bridge tower light shadow "
-         "walks turns waits looks lifts drops opens closes runs stops smiles nods sits stands").split()
+         "walks turns waits looks lifts drops opens closes runs stops smiles nods sits stands Mara Theo").split()
 CHARACTERS = {
     "mara": ('"woman in her 30s, dark bob haircut"', "Mara"),
     "theo": ('"boy of about ten, dark curls"', "Theo"),
@@ -296,3 +296,40 @@ def test_variants_keep_the_shot_and_change_only_what_they_name(shot: Shot):
     for name, style in shot.variants:
         prompt = jobs[f"solo.{name}"]["request"]["prompt"]
         assert prompt == base.replace(f"Style: {shot.style}\n", f"Style: {style}\n")
+
+
+LAYOUT_PROBE = """
+model probe-{layout}:
+    sizes 720x1280, 1280x720, 1024x1792, 1792x1024
+    durations 4s, 8s, 12s, 16s, 20s
+    price $0.10/s
+    audio yes
+    reference yes
+    layout {layout}
+"""
+
+
+@settings(PROFILE, max_examples=60)
+@given(programs())
+def test_every_beat_and_line_is_in_the_prompt_under_every_layout(program: Program):
+    """Each prompt profile says every beat and every dialogue line as written."""
+    program.budget = None
+    for layout in ("guide", "paragraph", "timeline"):
+        for shot in program.shots:
+            shot.model = f"probe-{layout}"
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "generated.shot"
+            path.write_text(program.source() + LAYOUT_PROBE.format(layout=layout), encoding="utf-8")
+            result = driver.compile(path)
+        errors = [f"{d.code} {d.message}" for d in result.diagnostics if d.severity == "error"]
+        assert result.problem is None and not errors, errors
+        jobs = {j["name"]: j for j in json.loads(driver.plan_json(result.plan))["jobs"]}
+        for shot in program.shots:
+            for name in shot.jobs:
+                prompt = jobs[name]["request"]["prompt"]
+                for _, _, text in shot.beats:
+                    assert text in prompt, (layout, text, prompt)
+                for line in shot.lines:
+                    assert f'"{line}"' in prompt, (layout, line, prompt)
+                if layout == "paragraph":
+                    assert prompt.count("\n") == 1, prompt

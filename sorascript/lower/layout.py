@@ -98,6 +98,7 @@ class Profile:
     cut_glue: str
     segment: str
     phrases: dict
+    verbatim: frozenset  # kinds said exactly as written: a description goes before them, not into them
 
     def phrase(self, piece: Piece) -> str:
         kind = piece.kind
@@ -129,6 +130,7 @@ def profiles() -> dict[str, Profile]:
             name, row["glue"], row["cuts"], row["cast"], tuple(_section(s) for s in row["sections"]),
             tuple(_section(s) for s in cut.get("sections", ())), cut.get("heading", ""), cut.get("untitled", ""),
             cut.get("glue", row["glue"]), row.get("segment", ""), row.get("phrases", {}),
+            frozenset(row.get("verbatim", ())),
         )
     return out
 
@@ -218,8 +220,12 @@ class Writer:
         if section.describes and self.pending and text:
             for d in list(self.pending):
                 at = mention(text, d.name)
-                if at is not None:
-                    self.pending.remove(d)
+                if at is None:
+                    continue
+                self.pending.remove(d)
+                if piece.kind in self.profile.verbatim:
+                    text = closed(introduction(self.profile, d)) + " " + text
+                else:
                     text = with_appositive(text, at, fill(self.profile.phrases["appositive"], d.fields).strip(", "))
         return text
 
