@@ -28,6 +28,20 @@ REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
 _JOB_DECLARATION = re.compile(r"^(?:shot|remix|extend)\s+[A-Za-z_]", re.M)
 REQUEST_FIELDS = {"create": {"model", "size", "seconds", "prompt"}, "remix": {"prompt"}, "extend": {"prompt", "seconds"}}
+
+
+def standard_and_extra(job: dict) -> tuple[dict, dict]:
+    """A create request's four standard fields, and the rest (frames, negative prompt, seed, params)."""
+    request = job["request"]
+    standard = {k: v for k, v in request.items() if k in REQUEST_FIELDS[job["kind"]]}
+    return standard, {k: v for k, v in request.items() if k not in standard}
+
+
+def as_form(value) -> str:
+    """How a value reads as a multipart form field."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value if isinstance(value, str) else json.dumps(value) if isinstance(value, (dict, list)) else str(value)
 DEADLINE_S = 10.0
 
 
@@ -127,13 +141,18 @@ def submit_plan(client: OpenAI, plan: dict, root: Path, workdir: Path, deadline_
     for job in in_dependency_order(plan["jobs"]):
         kind, request, ref = job["kind"], job["request"], job.get("input_reference")
         assert kind in REQUEST_FIELDS, f"{job['name']}: unknown kind {kind!r}"
-        assert set(request) == REQUEST_FIELDS[kind], f"{job['name']}: request fields {sorted(request)}"
+        request, extra = standard_and_extra(job)
+        assert set(request) == REQUEST_FIELDS[kind], f"{job['name']}: request fields {sorted(job['request'])}"
         assert all(isinstance(v, str) for v in request.values()), f"{job['name']}: request values must be strings"
+        assert kind == "create" or not extra, f"{job['name']}: a {kind} takes no model fields"
+        if "num_frames" in extra:
+            assert {"fps", "num_frames"} <= set(extra) and isinstance(extra["num_frames"], int), job["name"]
+        extra_body = {"extra_body": extra} if extra else {}
         for dep in dependencies(job):
             ready(dep)
         if kind == "create":
             if ref is None:
-                video = client.videos.create(**request)
+                video = client.videos.create(**request, **extra_body)
             else:
                 if isinstance(ref, str):
                     image = reference_file(root, ref)
@@ -141,7 +160,7 @@ def submit_plan(client: OpenAI, plan: dict, root: Path, workdir: Path, deadline_
                     assert isinstance(ref, dict) and set(ref) == {"last_frame_of"}, f"{job['name']}: {ref!r}"
                     image = last_frame_png(client, ids[ref["last_frame_of"]], request["size"], workdir)
                 with image.open("rb") as f:
-                    video = client.videos.create(**request, input_reference=f)
+                    video = client.videos.create(**request, input_reference=f, **extra_body)
         else:
             assert ref is None, f"{job['name']}: a {kind} takes no reference image"
             source = ids[job["after"][0]]
@@ -166,7 +185,8 @@ def check_requests(server: VideoServer, plan: dict, ids: dict[str, str], root: P
         rec = received[ids[name]]
         assert rec.route == job["kind"], name
         if job["kind"] == "create":
-            assert rec.fields == request, f"{name}: the server received {rec.fields!r}"
+            # every field, the model's own ones too, arrived as the form field the plan says
+            assert rec.fields == {k: as_form(v) for k, v in request.items()}, f"{name}: the server received {rec.fields!r}"
             ref = job.get("input_reference")
             if ref is None:
                 assert rec.files == {}, name
@@ -187,7 +207,8 @@ def check_requests(server: VideoServer, plan: dict, ids: dict[str, str], root: P
 
 def run_plan(plan: dict, root: Path, workdir: Path) -> tuple[VideoServer, dict[str, str]]:
     plan = json.loads(json.dumps(plan))  # exactly what `sorac compile` prints
-    with VideoServer(allow_unknown_models=True) as server, \
+    extra_fields = {k for job in plan["jobs"] for k in standard_and_extra(job)[1]}
+    with VideoServer(allow_unknown_models=True, extra_fields=extra_fields) as server, \
             OpenAI(base_url=server.base_url, api_key="test-key", max_retries=0) as client:
         ids = submit_plan(client, plan, root, workdir)
     check_requests(server, plan, ids, root)
@@ -290,3 +311,19 @@ def test_a_plan_with_a_dependency_cycle_is_refused():
     plan["jobs"][1]["input_reference"] = {"last_frame_of": "reprise"}
     with pytest.raises(AssertionError, match="dependency cycle"):
         in_dependency_order(plan["jobs"])
+
+
+def test_an_open_model_s_fields_arrive_as_form_fields_beside_the_standard_ones(tmp_path: Path):
+    """The Wan example through the SDK: `extra_body` merged into the multipart
+    form, each field as the server reads it."""
+    path = EXAMPLES / "open-models" / "wan.shot"
+    result = driver.compile(path)
+    assert not result.has_errors
+    server, ids = run_plan(result.plan, project_root(path), tmp_path)
+    (flames,) = [r for r in server.requests if r.route == "create" and r.video_id == ids["flames"]]
+    assert flames.fields["model"] == "Wan-AI/Wan2.2-T2V-A14B-Diffusers" and flames.fields["size"] == "1280x720"
+    assert (flames.fields["fps"], flames.fields["num_frames"], flames.fields["seconds"]) == ("16", "81", "6")
+    assert flames.fields["negative_prompt"] == "blurry, distorted hands, text, watermark"
+    assert (flames.fields["seed"], flames.fields["num_inference_steps"]) == ("1234", "40")
+    takes = {r.fields["seed"] for r in server.requests if r.route == "create" and r.video_id in (ids["bowl"], ids["bowl.second_take"])}
+    assert takes == {"1234", "5678"}

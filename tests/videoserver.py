@@ -625,7 +625,9 @@ class VideoServer:
         model = self._text(fields, "model", DEFAULT_MODEL)
         seconds = self._text(fields, "seconds", DEFAULT_SECONDS)
         size = self._text(fields, "size", DEFAULT_SIZE)
-        if seconds not in SECONDS:
+        # a self-hosted model renders any whole number of seconds its frames make
+        self_hosted = model not in self.models and self.allow_unknown_models
+        if seconds not in SECONDS and not (self_hosted and seconds.isdigit() and int(seconds) > 0):
             raise _invalid("seconds", seconds, SECONDS)
         self._check_model_size(model, size)
         if "input_reference" in fields:

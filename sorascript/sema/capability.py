@@ -155,7 +155,6 @@ class CapabilityChecker:
         if not self.first_time("frames", id(stmt or shot.view), model.name):
             return
         span = stmt.duration.span if stmt is not None else shot.view.span
-        one_frame = 1000 / model.fps
         if stmt is not None and stmt.duration.kind == "frames":
             count = stmt.duration.value
             if not isinstance(count, int):
@@ -167,7 +166,7 @@ class CapabilityChecker:
             return
         wanted = shot_duration_ms(stmt)
         count = shot.frames
-        fits = abs(count * 1000 / model.fps - wanted) <= one_frame
+        fits = abs(count - wanted * model.fps / 1000) <= 1 + 1e-9  # within one frame, exactly one included
         if grid is not None and not grid.low <= count <= grid.high:
             fits = False
         if fits:

@@ -406,6 +406,8 @@ class DeclChecker:
         self.quantity(stmt.size, "size", "`size`")
 
     def duration_stmt(self, stmt: ast.DurationStmt) -> None:
+        if stmt.duration.kind == "frames":  # `duration 81f`: a frame count, checked against the model's frames
+            return
         self.quantity(stmt.duration, "duration", "`duration`", positive=True)
 
     def setting(self, stmt: ast.Setting) -> None:

@@ -2,7 +2,7 @@
 
 A shot's statements are its file's `defaults:`, then its `from` base's, then
 its own; a statement or block of a kind replaces every inherited one of that
-kind. A `variant` applies the same rule on top of its shot. Variants are not
+kind (a `param` only the inherited `param` of its name). A `variant` applies the same rule on top of its shot. Variants are not
 inherited through `from` or `defaults:`.
 """
 
@@ -17,9 +17,15 @@ from sorascript.source import Span
 from sorascript.syntax import ast
 
 
+def _kind(stmt) -> str:
+    """What a statement replaces: every inherited one of its kind; a `param`
+    only the inherited `param` of its name."""
+    return f"param {stmt.name.text}" if isinstance(stmt, ast.Param) else stmt.KIND
+
+
 def override(base: tuple, own: tuple) -> tuple:
-    kinds = {s.KIND for s in own}
-    return tuple(s for s in base if s.KIND not in kinds) + tuple(own)
+    kinds = {_kind(s) for s in own}
+    return tuple(s for s in base if _kind(s) not in kinds) + tuple(own)
 
 
 @dataclass
