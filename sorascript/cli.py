@@ -281,6 +281,47 @@ def explain(code: Optional[str] = typer.Argument(None, help="A diagnostic code s
     _say(text.rstrip("\n"))
 
 
+@app.command()
+def init(
+    folder: Path = typer.Argument(Path("."), help="The project folder to create or fill (default: here).",
+                                  show_default=False),
+    model: Optional[str] = typer.Option(None, "--model", "-m", metavar="NAME",
+                                        help="The model to write for (default: wan-2.2-t2v-a14b); any model of the prelude."),
+) -> None:
+    """Start a project: a sorac.toml whose [defaults] name the model, and a
+    film.shot (a character, a palette, two shots in a sequence) that checks
+    clean on it."""
+    from sorascript.starter import DEFAULT_MODEL, prelude_models, starter
+    from sorascript.suggest import closest
+
+    models = prelude_models()
+    name = model or DEFAULT_MODEL
+    if name not in models:
+        near = closest(name, list(models))
+        hint = f"; did you mean `{near}`?" if near else ""
+        _fail(f"no model `{name}` in the standard library{hint} (it has: {', '.join(models)})")
+    made = starter(name, models[name])
+    if folder.exists() and not folder.is_dir():
+        _fail(f"{folder} is a file, not a folder")
+    taken = [path for path in made.files if (folder / path).exists()]
+    if taken:
+        _fail(f"{folder / taken[0]} already exists; sorac init writes only new files (nothing was written)")
+    try:
+        for relative, data in made.files.items():
+            target = folder / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            partial = target.with_name(target.name + ".partial")
+            partial.write_bytes(data)
+            partial.replace(target)  # a file appears whole or not at all
+    except OSError as error:
+        _fail(f"cannot write in {folder}: {error.strerror or error}")
+    where = "" if folder.resolve() == Path.cwd().resolve() else f"cd {folder} && "
+    for relative in made.files:
+        _say(f"wrote {folder / relative}", err=True)
+    _say(f"next: {where}sorac check film.shot, then sorac render film.shot (offline animatics until "
+         f"sorac.toml names your server)", err=True)
+
+
 SERVE_DEFAULT_PORT = 8421  # sorascript.serve.DEFAULT_PORT, spelt here so that `sorac check` never imports the server
 
 _FAULT_HELP = (
