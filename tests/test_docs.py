@@ -59,3 +59,16 @@ def test_nothing_points_to_documents_outside_the_repository(outside):
         if outside in path.read_text(encoding="utf-8", errors="replace") and path.name != "test_docs.py":
             found.append(name)
     assert not found, f"{outside} is named in {found}"
+
+
+def test_the_open_model_request_in_the_reference_is_what_sorac_writes(tmp_path):
+    import json
+
+    from sorascript import driver
+
+    page = LANGUAGE.read_text(encoding="utf-8")
+    shot, request = re.search(r"```shot\n(shot heron:\n    model wan.*?)```\n\nlowers to the request\n\n```json\n(.*?)```",
+                              page, re.S).groups()
+    (tmp_path / "heron.shot").write_text(shot, encoding="utf-8")
+    result = driver.compile(tmp_path / "heron.shot")
+    assert json.loads(driver.plan_json(result.plan))["jobs"][0]["request"] == json.loads(request)
