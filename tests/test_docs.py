@@ -67,7 +67,7 @@ def test_the_open_model_request_in_the_reference_is_what_sorac_writes(tmp_path):
     from sorascript import driver
 
     page = LANGUAGE.read_text(encoding="utf-8")
-    shot, request = re.search(r"```shot\n(shot heron:\n    model wan.*?)```\n\nlowers to the request\n\n```json\n(.*?)```",
+    shot, request = re.search(r"```shot\n(shot heron:\n    model wan[^`]*)```\n\nlowers to the request\n\n```json\n([^`]*)```",
                               page, re.S).groups()
     (tmp_path / "heron.shot").write_text(shot, encoding="utf-8")
     result = driver.compile(tmp_path / "heron.shot")
