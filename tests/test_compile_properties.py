@@ -257,7 +257,7 @@ def test_valid_programs_compile_faithfully(program: Program):
             for line in shot.lines:
                 assert f'"{line}"' in prompt
             direction, degrees, over = shot.pan
-            assert f"pan {direction} {degrees}° over {secs(over)} second{'s' if over != 1000 else ''} (0-{secs(over)}s)" in prompt
+            assert f"pan {direction} {degrees}° (0-{secs(over)}s)" in prompt
             order = [prompt.index(h) for h in ("\n\nCinematography:\n", "\n\nActions:\n", "\n\nDialogue:\n",
                                                "\n\nSound:\n", "\n\nStyle: ")]
             assert order == sorted(order), prompt

@@ -112,17 +112,15 @@ sequence night:
 # The statements above are written in reverse of the guide's order on purpose:
 # the prompt puts them in the guide's order whatever the source's.
 DINER_PROMPT = '''\
-A dimly lit diner booth at night. Close-up of Mara in a booth. Steam rising from the cup.
+A dimly lit diner booth at night. Close-up of Mara, woman in her 30s, dark bob haircut, wearing green raincoat (voice: low, calm), in a booth. Steam rising from a chipped white coffee cup.
 Foreground: the cup on the table
 Background: rain on the window
-Mara: Woman in her 30s, dark bob haircut; wardrobe: green raincoat; voice: low, calm.
-Cup: A chipped white coffee cup.
 
 Cinematography:
 Camera shot: medium close-up, eye-level angle
 Lens: 50mm, f/2.0
 Camera rig: handheld, subtle drift
-Camera movement: push in from medium close-up to close-up over 6 seconds (0-6s)
+Camera movement: push in from medium close-up to close-up (0-6s)
 Lighting: key light from camera-right (crimson) — red neon; fill light from camera-left (cobalt) — blue neon; practical light (3200K) — overhead diner lamp
 Palette: crimson (red neon), cobalt (blue neon), amber (warm overhead light)
 Mood: quiet tension
@@ -158,7 +156,8 @@ def test_the_guide_layout_whatever_the_source_order(tmp_path):
 
 def test_a_section_only_when_it_has_content(tmp_path):
     plan = compile_plan(tmp_path, DINER)
-    assert prompt(plan, "after") == "The empty booth.\n\nContinuity: the cup stays half full\n"
+    # the cup is not in this shot: the sequence's line about it is written only where it is
+    assert prompt(plan, "after") == "The empty booth.\n"
     plan = compile_plan(tmp_path, 'shot bare:\n    "A red kite over a beach."\n', "bare.shot")
     assert prompt(plan, "bare") == "A red kite over a beach.\n"
     for head in SECTIONS:
@@ -198,10 +197,10 @@ def test_prose_holds_setting_location_layers_cast_and_props(tmp_path):
         '    physics "rain falls straight down"\n'
     ))
     assert prompt(plan, "s") == (
-        "A stone harbour with a wooden pier. Time: Dusk. Weather: Steady drizzle. Theo waits under a lamp. "
+        # the atmosphere's mist replaces the location's drizzle; the cast is described where first named
+        "A stone harbour with a wooden pier. Dusk. Theo, boy of about ten, waits under a lamp. "
         "Mist over the water.\n"
         "Foreground: wet planks\nMidground: Theo under the lamp\nBackground: the ferry\n"
-        "Theo: Boy of about ten.\n"
         "Physics: rain falls straight down\n"
     )
 
@@ -228,8 +227,9 @@ def test_cast_descriptions_are_written_once(tmp_path):
     text = prompt(plan, "s")
     assert text.count("dark bob haircut") == 1
     assert text.count("dark curls") == 1
-    assert text.index("Mara: Woman") < text.index("Theo: Boy")  # cast first, then speakers
-    assert text.index("Theo: Boy") < text.index("\n\nActions:")
+    # each where the prose first names them, before the sections
+    assert "Mara, woman in her 30s, dark bob haircut, and Theo, boy of about ten, dark curls, at a table." in text
+    assert text.index("dark curls") < text.index("\n\nActions:")
 
 
 # ---- cinematography -----------------------------------------------------------------------------
@@ -245,7 +245,7 @@ def movement(text: str) -> str:
 
 def test_a_timed_move_is_said_with_its_times(tmp_path):
     text = camera_prompt(tmp_path, "        2s..4s pan left 30deg\n")
-    assert movement(text) == "Camera movement: pan left 30° over 2 seconds (2-4s)"
+    assert movement(text) == "Camera movement: pan left 30° (2-4s)"
 
 
 def test_untimed_moves_chain_from_the_previous_one(tmp_path):
@@ -256,15 +256,14 @@ def test_untimed_moves_chain_from_the_previous_one(tmp_path):
         "        hold\n"
     ))
     assert movement(text) == (
-        "Camera movement: pan left 30° over 2 seconds (0-2s); then tilt up 10° over 1.5 seconds (2-3.5s); "
-        "then pan right 20° over 1 second (5-6s); then hold for 2 seconds (6-8s)"
+        "Camera movement: pan left 30° (0-2s); then tilt up 10° (2-3.5s); then pan right 20° (5-6s); then hold (6-8s)"
     )
 
 
 def test_a_move_with_no_over_runs_to_the_end(tmp_path):
     text = camera_prompt(tmp_path, '        1s..3s hold\n        tilt up 60deg "revealing Earth"\n')
     assert movement(text) == (
-        "Camera movement: hold for 2 seconds (1-3s); then tilt up 60° over 5 seconds (3-8s), revealing Earth"
+        "Camera movement: hold (1-3s); then tilt up 60°, revealing Earth (3-8s)"
     )
 
 
@@ -276,8 +275,8 @@ def test_move_phrases(tmp_path):
         '        5s..8s rack-focus "to the door"\n'
     ))
     assert movement(text) == (
-        "Camera movement: push in from wide shot to close-up over 2 seconds (0-2s); then zoom in 2x over 1 second (2-3s); "
-        "then track the runner over 2 seconds (3-5s); then rack focus to the door over 3 seconds (5-8s)"
+        "Camera movement: push in from wide to close-up (0-2s); then zoom in 2x (2-3s); "
+        "then track the runner (3-5s); then rack focus to the door (5-8s)"
     )
 
 
@@ -297,8 +296,8 @@ def test_the_camera_set_up_comes_before_the_moves(tmp_path):
         "Camera shot: wide shot",
         "Lens: 35mm, f/4",
         "Camera rig: tripod, on the head only",
-        "Camera movement: pan left 10° over 2 seconds (0-2s)",
-        "centered composition",
+        "Camera movement: pan left 10° (0-2s)",
+        "Centered composition",
     ]
 
 
@@ -411,8 +410,8 @@ shot two:
 def test_cuts_lower_after_the_shared_sections(tmp_path):
     plan = compile_plan(tmp_path, CUTS)
     assert prompt(plan, "two") == (
-        "A diner at night. Two setups in one clip.\n"
-        "Mara: Woman in her 30s.\n"
+        # Mara is first named in a beat of a cut, which is said as written: she is introduced in the prose
+        "A diner at night. Two setups in one clip. Mara, woman in her 30s, is in frame.\n"
         "\n"
         "Cinematography:\n"
         "Lens: 50mm, f/2.0\n"
@@ -423,30 +422,18 @@ def test_cuts_lower_after_the_shared_sections(tmp_path):
         "\n"
         "Style: neo-noir\n"
         "\n"
-        'Shot 1 (0-2.4s) — "Arrival":\n'
-        "Cinematography:\n"
-        "Camera shot: wide shot\n"
-        "Camera movement: pan left 10° over 2.4 seconds (0-2.4s)\n"
-        "Actions:\n"
-        "- 0-2.4s: Mara enters\n"
-        "Sound:\n"
-        "- Sound effect at 1s: door bell\n"
+        # each cut one compact paragraph; a move or beat that fills its cut needs no times of its own
+        "Arrival (0-2.4s): Wide shot. Camera movement: pan left 10°. Mara enters. Sound: door bell at 1s.\n"
         "\n"
-        "Shot 2 (2.4-8s):\n"
-        "She sits.\n"
-        "Cinematography:\n"
-        "Camera shot: close-up\n"
-        "Camera movement: push in over 2 seconds (2.4-4.4s)\n"
-        "Dialogue:\n"
-        '[Mara, softly]: "Coffee, please."\n'
+        'Cut 2 (2.4-8s): She sits. Close-up. Camera movement: push in (2.4-4.4s). Mara (softly): "Coffee, please."\n'
     )
 
 
 def test_a_speaker_in_a_cut_is_described_once_in_the_shared_prose(tmp_path):
     plan = compile_plan(tmp_path, CUTS.replace("    cast mara\n", ""))
     text = prompt(plan, "two")
-    assert text.count("Woman in her 30s") == 1
-    assert text.index("Woman in her 30s") < text.index("Shot 1 ")
+    assert text.count("woman in her 30s") == 1
+    assert text.index("woman in her 30s") < text.index("Arrival (0-2.4s)")
 
 
 # ---- overlays ------------------------------------------------------------------------------------
@@ -476,8 +463,8 @@ def test_composited_overlays_are_listed_for_the_renderer_not_prompted(tmp_path):
         {"text": "Day", "position": "top-right", "start_s": 0.0, "end_s": 4.0},
     ]
     assert 'On-screen text, rendered in frame exactly as written: "OPEN"\n' in text
-    assert 'On-screen text, rendered in frame exactly as written: "CLOSED" at the center (5-6s)\n' in text
-    assert text.index('"CLOSED"') > text.index("Shot 2 (4-8s):")
+    assert 'On-screen text, rendered in frame exactly as written: "CLOSED" at the center (5-6s).' in text
+    assert text.index('"CLOSED"') > text.index("Cut 2 (4-8s):")
 
 
 def test_a_shot_without_composited_overlays_has_no_overlays_key(tmp_path):
@@ -719,7 +706,7 @@ def test_from_starts_from_the_base_and_replaces_by_kind(tmp_path):
     text = b["request"]["prompt"]
     assert text.startswith("The ferry leaves.\n")
     assert "arrives" not in text  # prose replaced
-    assert "Camera shot: wide shot\nCamera movement: crane up over 6 seconds (0-6s)\n" in text
+    assert "Camera shot: wide shot\nCamera movement: crane up (0-6s)\n" in text
     assert "establishing" not in text and "Camera rig" not in text  # camera replaced whole
     assert "- 0-4s: The ferry glides in" in text and "- Ambient: gulls" in text  # beats and sound inherited
     assert b["takes"] == 2 and b["cost_usd"] == 1.6  # takes inherited

@@ -910,7 +910,7 @@ def test_the_example_file_parses_cleanly():
     shot = module.decls[-1]
     assert [type(s).__name__ for s in shot.stmts] == [
         "ModelStmt", "SizeStmt", "DurationStmt", "Setting", "Prose", "Cast", "Camera", "Lighting", "PaletteRef",
-        "Beats", "Dialogue", "Sound", "StyleText",
+        "Beats", "Dialogue", "Sound", "StyleText", "Mood",
     ]
 
 

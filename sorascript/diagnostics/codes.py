@@ -99,6 +99,16 @@ W114 warning text rendered in frame
 W115 warning remix asks for more than one change
 W116 warning no style
 W117 warning prompt too long
+W118 warning style names other optics
+W119 warning character named but not cast
+W120 warning time or weather contradicted
+W121 warning framing words contradict the framing
+W122 warning rig cannot make the move
+W123 warning text names another shot
+W124 warning dead air
+W125 warning colour temperature contradicts its words
+W126 warning speaker cannot be seen
+W127 warning lines of two blocks overlap
 W201 warning palette size
 W202 warning camera move too fast
 W203 warning audio dropped

@@ -24,9 +24,10 @@ from typing import NamedTuple
 from sorascript import vocab
 from sorascript.lower import phrasing as say
 from sorascript.quantities import seconds
+from sorascript.sema import conditions
 from sorascript.sema.checks import BUILTIN_SPEAKERS
 from sorascript.sema.shot import ResolvedShot
-from sorascript.sema.timing import DEFAULT_PAUSE_MS, Window, ms, range_ms, resolve_moves, speaking_ms
+from sorascript.sema.timing import Window, block_times, ms, range_ms, resolve_moves
 from sorascript.syntax import ast
 
 
@@ -90,24 +91,39 @@ class Gatherer:
         if symbol is not None:
             return say.character_name(symbol)
         text = name.text if isinstance(name, ast.Name) else name
-        return BUILTIN_SPEAKERS.get(text, say.words(text).title())
+        return BUILTIN_SPEAKERS.get(text, say.words(text))
+
+    @property
+    def names(self) -> list[str]:
+        """How the prompt names the shot's cast and props: words that keep their capitals in a list."""
+        return [say.character_name(s) for s in self.shot.cast] + [say.prop_name(s) for s in self.shot.props]
 
     # ---- statements --------------------------------------------------------------------
     def nothing(self, stmt, content: Content) -> None:
         """Says nothing here: it sets a request field, or the shot as a whole says it."""
 
     def setting(self, stmt: ast.Setting, content: Content) -> None:
-        if stmt.text is not None:
-            content.add("setting", say.sentence(stmt.text.value))
-            return
-        symbol = self.lookup(stmt.location, "location")
-        for item in symbol.decl.items if symbol is not None else ():
-            if isinstance(item, ast.Prose):
-                content.add("setting", say.sentence(item.text.value))
-            elif isinstance(item, ast.LocationTime):
-                content.add("setting", f"Time: {say.sentence(item.text.value)}")
-            elif isinstance(item, ast.LocationWeather):
-                content.add("setting", f"Weather: {say.sentence(item.text.value)}")
+        """The place as sentences, then its time and weather in one: the shot's own
+        words (its `setting "…"`, its atmosphere) replace a location's time or
+        weather they contradict, and leave the rest."""
+        symbol = self.lookup(stmt.location, "location") if stmt.location is not None else None
+        items = symbol.decl.items if symbol is not None else ()
+        places = [stmt.text.value] if stmt.text is not None else [i.text.value for i in items if isinstance(i, ast.Prose)]
+        own = ([stmt.text.value] if stmt.text is not None else []) + [a.text.value for a in self.shot.view.all(ast.Atmosphere)]
+        own_times = [w for text in own for w in conditions.times_in(text)]
+        own_weather = [w for text in own for w in conditions.weather_in(text)]
+        facts = []
+        for item in items:
+            if isinstance(item, ast.LocationTime) and not conditions.times_disagree(
+                    own_times, conditions.times_in(item.text.value)):
+                facts.append(item.text.value)
+            elif isinstance(item, ast.LocationWeather) and not conditions.weather_disagrees(
+                    own_weather, conditions.weather_in(item.text.value)):
+                facts.append(item.text.value)
+        for place in places:  # the shot's own words, or its location's (said alike in every shot)
+            content.phrase("setting", "setting" if stmt.text is not None else "location", say.sentence(place))
+        if facts:
+            content.phrase("setting", "location", say.sentence("; ".join(say.clause(f) for f in facts)))
 
     def prose(self, stmt: ast.Prose, content: Content) -> None:
         content.add("description", stmt.text.value)
@@ -171,7 +187,7 @@ class Gatherer:
             if isinstance(item, ast.Move) and not moves_written:
                 moves_written = True
                 timed = resolve_moves(items, content.window)
-                content.phrase("camera", "moves", say.moves(timed))
+                content.phrase("camera", "moves", say.moves(timed, content.window if content.cut is not None else None))
                 previous = None
                 for t in timed:
                     # a move that starts before the one before it ends runs with it
@@ -179,7 +195,7 @@ class Gatherer:
                     content.phrase("move", kind, say.move(t, times=False), t.start, t.end, does=say.move_does(t))
                     previous = t
             elif isinstance(item, ast.Prose):
-                content.add("camera", item.text.value)
+                content.add("camera", say.sentence(item.text.value).rstrip("."))
 
     def framing_or_angle(self, item, content: Content) -> None:
         """Said with the framing on one `Camera shot:` line (see `camera`)."""
@@ -232,7 +248,12 @@ class Gatherer:
             LIGHTING_LOWERING[type(item)](self, item, parts)
         quality = parts.texts("quality")
         lines = parts.texts("light") + ([", ".join(quality) + " light quality"] if quality else [])
-        content.add("lighting", "Lighting: " + "; ".join(lines))
+        # the block's prose after the list of lights, as the sentences it was written as
+        prose = " ".join(say.sentence(t) for t in parts.texts("prose"))
+        if lines:
+            content.add("lighting", "Lighting: " + "; ".join(lines) + ("." if prose else "") + (f" {prose}" if prose else ""))
+        elif prose:
+            content.add("lighting", f"Lighting: {prose}")
 
     def light(self, item: ast.Light, content: Content) -> None:
         content.add("light", say.light(item, say.words(item.anchor.text) if item.anchor is not None else None))
@@ -241,28 +262,20 @@ class Gatherer:
         content.add("quality", vocab.LIGHT_QUALITIES.get(item.name.text, item.name.text))
 
     def lighting_prose(self, item: ast.Prose, content: Content) -> None:
-        content.add("light", say.clause(item.text.value))
+        content.add("prose", item.text.value)
 
     # ---- beats, dialogue, sound --------------------------------------------------------
     def beats(self, stmt: ast.Beats, content: Content) -> None:
-        untimed = sum(1 for b in stmt.items if isinstance(b, ast.Beat) and b.timing is None)
-        self.share = (content.window.end - content.window.start) // untimed if untimed else 0
-        self.untimed = [0, untimed]  # seen, of
-        self.cursor = content.window.start
+        self.times = block_times(stmt.items, content.window)
         for item in stmt.items:
             BEAT_LOWERING[type(item)](self, item, content)
 
     def beat(self, item: ast.Beat, content: Content) -> None:
+        start, end = self.times[id(item)] if id(item) in self.times else (None, None)
         bounds = range_ms(item.timing) if item.timing is not None else None
-        if bounds:
-            content.phrase("action", "beat", item.text.value, *bounds, range=say.time_range(*bounds))
-            return
-        # untimed beats share their window in order, the last one to its end
-        seen, of = self.untimed
-        self.untimed[0] += 1
-        start = content.window.start + seen * self.share
-        end = content.window.end if seen == of - 1 else start + self.share
-        content.phrase("action", "beat", item.text.value, start, end, range=None)
+        # a beat with no time of its own, or one that fills its cut (which says when), is said without one
+        written = bounds is not None and not (content.cut is not None and bounds == (content.window.start, content.window.end))
+        content.phrase("action", "beat", item.text.value, start, end, range=say.time_range(*bounds) if written else None)
 
     def beat_prose(self, item: ast.Prose, content: Content) -> None:
         content.add("action", item.text.value)
@@ -281,7 +294,7 @@ class Gatherer:
 
     def dialogue(self, stmt: ast.Dialogue, content: Content) -> None:
         if self.audible:
-            self.cursor = content.window.start
+            self.times = block_times(stmt.items, content.window)
             for item in stmt.items:
                 DIALOGUE_LOWERING[type(item)](self, item, content)
 
@@ -295,24 +308,21 @@ class Gatherer:
         content.add("dialogue", item.text.value)
 
     def spoken_line(self, bucket: str, item: ast.Line, content: Content) -> None:
-        """A line where it is said: at its `at`, else after what was said before it in its block."""
+        start, end = self.times[id(item)]
         at = ms(item.timing.at) if isinstance(item.timing, ast.TimePoint) else None
-        start = self.cursor if at is None else at
-        said = speaking_ms(item.text.value)
-        content.phrase(bucket, "line", item.text.value, start, max(start, min(start + said, content.window.end)),
+        content.phrase(bucket, "line", item.text.value, start, end,
                        speaker=self.speaker_name(item.speaker), speaker_symbol=self.lookup(item.speaker, "character"),
                        delivery=item.delivery.value if item.delivery is not None else None,
                        at=seconds(at) if at is not None else None)
-        self.cursor = max(self.cursor, start + said)
 
     def spoken_pause(self, bucket: str, item: ast.Pause, content: Content) -> None:
+        start, end = self.times[id(item)]
         length = ms(item.duration) if item.duration is not None else None
-        start = self.cursor
-        self.cursor += (length if item.duration is not None else DEFAULT_PAUSE_MS) or 0
-        content.phrase(bucket, "pause", "", start, self.cursor, length=say.duration_words(length) if length else None)
+        content.phrase(bucket, "pause", "", start, end, length=say.duration_words(length) if length else None)
 
     def sound(self, stmt: ast.Sound, content: Content) -> None:
         if self.audible:
+            self.times = block_times(stmt.items, content.window)
             for item in stmt.items:
                 SOUND_LOWERING[type(item)](self, item, content)
 
@@ -320,15 +330,9 @@ class Gatherer:
         self.sound_cue("sound", item, content)
 
     def sound_cue(self, bucket: str, item: ast.SoundLine, content: Content) -> None:
-        """A sound at its point (no end), over its range, or, untimed, over its whole window."""
+        start, end = self.times[id(item)]
         at = ms(item.timing.at) if isinstance(item.timing, ast.TimePoint) else None
         bounds = range_ms(item.timing) if isinstance(item.timing, ast.TimeRange) else None
-        if at is not None:
-            start, end = at, None
-        elif bounds:
-            start, end = bounds
-        else:
-            start, end = content.window.start, content.window.end
         content.phrase(bucket, f"sound.{item.kind}", item.text.value, start, end, label=say.SOUND_KINDS[item.kind],
                        at=seconds(at) if at is not None else None,
                        range=say.time_range(*bounds) if bounds else None, timed=at is not None or bool(bounds))

@@ -90,7 +90,6 @@ class Profile:
     name: str
     glue: str
     cuts: str
-    cast: str
     sections: tuple[Section, ...]
     cut_sections: tuple[Section, ...]
     cut_heading: str
@@ -99,12 +98,14 @@ class Profile:
     segment: str
     phrases: dict
     verbatim: frozenset  # kinds said exactly as written: a description goes before them, not into them
+    cut_phrases: dict  # a cut's own phrases, over `phrases`
 
-    def phrase(self, piece: Piece) -> str:
+    def phrase(self, piece: Piece, in_cut: bool = False) -> str:
         kind = piece.kind
-        template = self.phrases.get(kind)
+        phrases = {**self.phrases, **self.cut_phrases} if in_cut and self.cut_phrases else self.phrases
+        template = phrases.get(kind)
         if template is None and "." in kind:
-            template = self.phrases.get(kind.split(".", 1)[0])
+            template = phrases.get(kind.split(".", 1)[0])
         if template is None:
             return piece.text
         return fill(template, {**piece.fields, "text": piece.text} if piece.fields else {"text": piece.text})
@@ -127,10 +128,10 @@ def profiles() -> dict[str, Profile]:
     for name, row in table.items():
         cut = row.get("cut", {})
         out[name] = Profile(
-            name, row["glue"], row["cuts"], row["cast"], tuple(_section(s) for s in row["sections"]),
+            name, row["glue"], row["cuts"], tuple(_section(s) for s in row["sections"]),
             tuple(_section(s) for s in cut.get("sections", ())), cut.get("heading", ""), cut.get("untitled", ""),
             cut.get("glue", row["glue"]), row.get("segment", ""), row.get("phrases", {}),
-            frozenset(row.get("verbatim", ())),
+            frozenset(row.get("verbatim", ())), cut.get("phrases", {}),
         )
     return out
 
@@ -215,8 +216,8 @@ class Writer:
         self.cuts = cuts
         self.pending = list(described)
 
-    def phrase(self, section: Section, piece: Piece) -> str:
-        text = self.profile.phrase(piece)
+    def phrase(self, section: Section, piece: Piece, in_cut: bool = False) -> str:
+        text = self.profile.phrase(piece, in_cut)
         if section.describes and self.pending and text:
             for d in list(self.pending):
                 at = mention(text, d.name)
@@ -226,13 +227,14 @@ class Writer:
                 if piece.kind in self.profile.verbatim:
                     text = closed(introduction(self.profile, d)) + " " + text
                 else:
-                    text = with_appositive(text, at, fill(self.profile.phrases["appositive"], d.fields).strip(", "))
+                    text = described_at(text, at, d.name, fill(self.profile.phrases["appositive"], d.fields).strip(", "))
         return text
 
     def said(self, section: Section, content: Content) -> str:
         if section.form == "segments":
             return self.segments(section)
-        return _form(section, [t for t in (self.phrase(section, p) for p in taken(section, content)) if t])
+        in_cut = content.cut is not None
+        return _form(section, [t for t in (self.phrase(section, p, in_cut) for p in taken(section, content)) if t])
 
     def write(self) -> str:
         p = self.profile
@@ -303,6 +305,20 @@ def mention(text: str, name: str) -> int | None:
     return None
 
 
+_ARTICLE_BEFORE = re.compile(r"(?i)\b(the|a|an|her|his|their|its)\s+$")
+
+
+def described_at(text: str, at: int, name: str, appositive: str) -> str:
+    """The description said where `name` ends at `at`: in place of "the cup" when it
+    names the thing itself ("a chipped white coffee cup"), else after the name."""
+    start = at - len(name)
+    article = _ARTICLE_BEFORE.search(text, 0, start)
+    if article is not None and mention(appositive, name) is not None \
+            and appositive.split(" ", 1)[0].lower() in _ARTICLES:
+        return text[:article.start()] + _low(appositive) + text[at:]
+    return with_appositive(text, at, appositive)
+
+
 def with_appositive(text: str, at: int, appositive: str) -> str:
     """`Mara waits` -> "Mara, a woman in her 30s, waits"; before punctuation, no second comma."""
     if not appositive:
@@ -329,5 +345,5 @@ def introduction(profile: Profile, d: Described) -> str:
     """`Theo, a boy of about ten…, is in frame`, for one the prompt never names."""
     appositive = fill(profile.phrases["appositive"], d.fields).strip(", ")
     if appositive:
-        return fill(profile.phrases["intro"], {"name": d.name, "appositive": appositive})
-    return fill(profile.phrases["intro.bare"], {"name": d.name})
+        return closed(fill(profile.phrases["intro"], {"name": d.name, "appositive": appositive}))
+    return closed(fill(profile.phrases["intro.bare"], {"name": d.name}))

@@ -4,6 +4,7 @@ nodes and the phrase tables in `sorascript.vocab`."""
 from __future__ import annotations
 
 from sorascript import vocab
+from sorascript.sema.names import character_name, prop_name, words  # noqa: F401 (said here too)
 from sorascript.quantities import duration_words, time_range
 from sorascript.sema.timing import TimedMove
 from sorascript.syntax import ast
@@ -21,17 +22,15 @@ def sentence(text: str) -> str:
     return text if text.endswith(END_PUNCTUATION) else text + "."
 
 
-def words(name: str) -> str:
-    """A declared name as words: `old_man` -> "old man"."""
-    return name.replace("_", " ").replace("-", " ")
-
-
-def character_name(symbol) -> str:
-    """How the prompt names a character. A cameo's name must appear verbatim
-    (the API matches it), so it is kept as written."""
-    if any(isinstance(i, ast.Cameo) for i in symbol.decl.items):
-        return symbol.name
-    return words(symbol.name).title()
+def lower_start(text: str, names=()) -> str:
+    """Text that goes on inside a list or a sentence: a capital that only starts
+    a sentence made small ("Firelight on her face" -> "firelight on her face");
+    a name, an acronym or a word such as "I" keeps its capital."""
+    first = text.split(" ", 1)[0].rstrip(",.;:")
+    if len(first) > 1 and first[0].isupper() and first[1:].islower() and first.isalpha() \
+            and not any(n.split(" ", 1)[0] == first for n in names):
+        return text[0].lower() + text[1:]
+    return text
 
 
 def angle_amount(q: ast.Quantity) -> str:
@@ -60,8 +59,15 @@ def position(word: str) -> str:
 
 
 def rig(item: ast.Rig) -> str:
-    text = f"Camera rig: {vocab.RIGS.get(item.name.text, item.name.text)}"
-    return text + (f", {item.description.value}" if item.description is not None else "")
+    """`Camera rig: handheld, subtle drift`; a description that names the rig
+    says it alone (`rig tripod "static tripod"` -> "Camera rig: static tripod")."""
+    name = vocab.RIGS.get(item.name.text, item.name.text)
+    if item.description is None:
+        return f"Camera rig: {name}"
+    description = item.description.value
+    if words(item.name.text).lower() in description.lower():
+        return f"Camera rig: {description}"
+    return f"Camera rig: {name}, {description}"
 
 
 def speed(q: ast.Quantity) -> str:
@@ -114,8 +120,14 @@ def light(item: ast.Light, anchor_words: str | None) -> str:
     return text + (f" — {item.description.value}" if item.description is not None else "")
 
 
-def move(timed: TimedMove, times: bool = True) -> str:
-    """`pan left 30° over 2 seconds (2-4s)`; without `times`, no `(2-4s)`."""
+_PREPOSITIONS = frozenset("on onto off from to toward towards into around over across along past through up down under above "
+                          "behind beside between with".split())
+
+
+def move(timed: TimedMove, times: bool = True, whole: bool = False) -> str:
+    """`pan left 30° (2-4s)`; without `times`, how long it takes instead:
+    `pan left 30° over 2 seconds`. A qualifier follows the move (`hold on the
+    base`, `tilt up, slow`); `whole`: the move fills its cut, which says when."""
     item = timed.move
     spec = vocab.MOVES[item.verb.text]
     parts = [spec.phrase]
@@ -126,24 +138,37 @@ def move(timed: TimedMove, times: bool = True) -> str:
     if item.amount is not None:
         parts.append(angle_amount(item.amount) if item.amount.kind == "angle" else item.amount.text)
     if item.from_framing is not None:
-        parts.append("from " + vocab.FRAMINGS.get(item.from_framing.text, item.from_framing.text))
+        parts.append("from " + framing_words(item.from_framing.text))
     if item.to_framing is not None:
-        parts.append("to " + vocab.FRAMINGS.get(item.to_framing.text, item.to_framing.text))
-    length = timed.end - timed.start
-    parts.append(("for " if spec.axis is None else "over ") + duration_words(length))
-    text = " ".join(parts) + (f" ({time_range(timed.start, timed.end)})" if times else "")
-    return text + (f", {item.qualifier.value}" if item.qualifier is not None else "")
+        parts.append("to " + framing_words(item.to_framing.text))
+    if not times:
+        parts.append(("for " if spec.axis is None else "over ") + duration_words(timed.end - timed.start))
+    text = " ".join(parts)
+    if item.qualifier is not None:
+        qualifier = item.qualifier.value
+        text += (" " if qualifier.split(" ", 1)[0].lower() in _PREPOSITIONS else ", ") + qualifier
+    return text + (f" ({time_range(timed.start, timed.end)})" if times and not whole else "")
+
+
+def framing_words(name: str) -> str:
+    """A framing where a move goes from or to it: `wide` -> "wide", `medium-close-up` -> "medium close-up"."""
+    words_ = vocab.FRAMINGS.get(name, name)
+    return words_[: -len(" shot")] if words_.endswith(" shot") else words_
 
 
 SOUND_KINDS = {"ambient": "Ambient", "sfx": "Sound effect", "music": "Music", "cue": "Cue"}
 
 
-def moves(timed: list[TimedMove]) -> str:
+def moves(timed: list[TimedMove], window=None) -> str:
     """`Camera movement: pan left … (0-2s); then tilt up … (2-4s)`: a move that
-    starts before the one before it ends runs with it (`and`), not after it."""
-    out = move(timed[0])
+    starts before the one before it ends runs with it (`and`), not after it.
+    In a cut (`window`), a move that fills it needs no times."""
+    def one(t: TimedMove) -> str:
+        return move(t, whole=window is not None and (t.start, t.end) == (window.start, window.end))
+
+    out = one(timed[0])
     for previous, current in zip(timed, timed[1:]):
-        out += (" and " if current.start < previous.end else "; then ") + move(current)
+        out += (" and " if current.start < previous.end else "; then ") + one(current)
     return "Camera movement: " + out
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from sorascript import vocab
 from sorascript.lower import phrasing as say
 from sorascript.lower.content import Content, Gatherer
-from sorascript.lower.layout import Described, Writer, introduction, named, profiles
+from sorascript.lower.layout import Described, Writer, introduction, mention, named, profiles
 from sorascript.sema.shot import ResolvedShot
 from sorascript.sema.timing import Window, cut_windows
 from sorascript.syntax import ast
@@ -30,29 +30,32 @@ def gathered(shot: ResolvedShot, scopes) -> tuple[Content, list[tuple[int, Conte
 
 
 class PromptWriter:
-    def __init__(self, shot: ResolvedShot, scopes, continuity: list[str]) -> None:
+    def __init__(self, shot: ResolvedShot, scopes, continuity: list[str], world: frozenset[str] = frozenset()) -> None:
         self.shot = shot
-        self.continuity = continuity
         self.scopes = scopes
         self.profile = profiles()[shot.model.layout if shot.model is not None else "guide"]
+        self.names = [say.character_name(s) for s in shot.cast] + [say.prop_name(s) for s in shot.props]
+        self.continuity = [line for line in continuity if self.concerns(line, world)]
+
+    def concerns(self, line: str, world: frozenset[str]) -> bool:
+        """A sequence's continuity line goes into a shot when it speaks of someone or
+        something in it, or of no one and nothing the film names at all."""
+        ours = self.names + ([say.words(self.shot.location.name)] if self.shot.location is not None else [])
+        if any(mention(line, name) is not None for name in ours):
+            return True
+        return not any(mention(line, name) is not None for name in world)
 
     def prompt(self) -> str:
         shared, cuts = gathered(self.shot, self.scopes)
+        drop_repeated_setting(shared)
         for piece in self.style():
             shared.phrase("style", *piece)
-        palette = self.palette()
-        shared.add("palette", palette)
+        shared.add("palette", self.palette())
         for line in self.continuity:
             shared.add("continuity", line)
         # a model that takes a negative prompt gets `avoid` as that field, not as words to read
         if self.shot.model is not None and self.shot.model.negative != "inline":
             shared.buckets.pop("avoid", None)
-        if self.profile.cast == "lines":
-            for line in self.cast_lines():
-                shared.add("cast", line)
-            for line in self.prop_lines():
-                shared.add("props", line)
-            return Writer(self.profile, shared, cuts).write() + "\n"
         # described where first named; one never named is introduced with the cast
         described = self.described(shared, cuts)
         mentioned = named(self.profile, shared, cuts, described)
@@ -63,39 +66,23 @@ class PromptWriter:
 
     # ---- the cast and props ---------------------------------------------------------------------------
     def described(self, shared: Content, cuts) -> list[Described]:
-        """The cast and props as the first-mention profiles describe them; a
-        voice only for a character who speaks in the shot."""
+        """The cast and props as the prompt describes them where it first names
+        them; a voice only for a character who speaks in the shot."""
         speakers = {p.fields.get("speaker_symbol") for c in [shared] + [c for _, c in cuts]
                     for p in c.pieces("action", "dialogue") if p.kind == "line"}
+
+        def said(items, kind) -> str:
+            return ", ".join(say.clause(say.lower_start(i.text.value, self.names)) for i in items if isinstance(i, kind))
+
         out = []
         for symbol in self.shot.cast:
             items = symbol.decl.items
             out.append(Described(say.character_name(symbol), {
-                "description": say.clause(" ".join(i.text.value for i in items if isinstance(i, ast.Prose))),
-                "wardrobe": say.clause("; ".join(i.text.value for i in items if isinstance(i, ast.Wardrobe))),
-                "voice": say.clause("; ".join(i.text.value for i in items if isinstance(i, ast.Voice)))
-                if symbol in speakers else "",
+                "description": said(items, ast.Prose), "wardrobe": said(items, ast.Wardrobe),
+                "voice": said(items, ast.Voice) if symbol in speakers else "",
             }))
         for symbol in self.shot.props:
-            text = " ".join(i.text.value for i in symbol.decl.items if isinstance(i, ast.Prose))
-            out.append(Described(say.words(symbol.name), {"description": say.clause(text)}))
-        return out
-
-    def cast_lines(self) -> list[str]:
-        out = []
-        for symbol in self.shot.cast:
-            parts = [item.text.value for item in symbol.decl.items if isinstance(item, ast.Prose)]
-            details = [f"wardrobe: {i.text.value}" for i in symbol.decl.items if isinstance(i, ast.Wardrobe)]
-            details += [f"voice: {i.text.value}" for i in symbol.decl.items if isinstance(i, ast.Voice)]
-            text = "; ".join([" ".join(parts)] + details if parts else details)
-            out.append(f"{say.character_name(symbol)}: {say.sentence(text)}" if text else say.character_name(symbol))
-        return out
-
-    def prop_lines(self) -> list[str]:
-        out = []
-        for symbol in self.shot.props:
-            text = " ".join(i.text.value for i in symbol.decl.items if isinstance(i, ast.Prose))
-            out.append(f"{say.words(symbol.name).capitalize()}: {say.sentence(text)}" if text else say.words(symbol.name))
+            out.append(Described(say.prop_name(symbol), {"description": said(symbol.decl.items, ast.Prose)}))
         return out
 
     # ---- palette and style -----------------------------------------------------------------------------
@@ -115,12 +102,47 @@ class PromptWriter:
             if isinstance(item, ast.Blend):
                 out.append(("blend", ", ".join(f"{say.percent(p.percent)} {p.text.value}" for p in item.parts)))
             elif isinstance(item, ast.Grade):
-                grades = [f"{vocab.GRADE_TONES.get(g.tone.text, g.tone.text)} {g.text.value}" if isinstance(g, ast.GradeLine)
-                          else g.text.value for g in item.items]
-                out.append(("grade", "; ".join(grades)))
+                out.append(("grade", "; ".join(say.lower_start(grade(g), self.names) for g in item.items)))
             elif isinstance(item, ast.Film):
                 out.append(("film", item.text.value))
         return out
+
+
+def grade(item) -> str:
+    """`highlights warm, soft halation`; a grade line that names its tone says it once
+    (`blacks "crushed blacks"` -> "crushed blacks")."""
+    if not isinstance(item, ast.GradeLine):
+        return item.text.value
+    tone = vocab.GRADE_TONES.get(item.tone.text, item.tone.text)
+    text = item.text.value
+    return text if mention(text, tone) is not None or mention(text, tone.rstrip("s")) is not None else f"{tone} {text}"
+
+
+def drop_repeated_setting(content: Content) -> None:
+    """The parts of a shot's own `setting "…"` its prose already says, left out:
+    "An urban plaza, late afternoon." before "… in an urban plaza" says only
+    "Late afternoon.". A location is said whole, in the same words in every shot."""
+    prose = " ".join(content.texts("description")).lower()
+    if not prose:
+        return
+    kept = []
+    for piece in content.buckets.get("setting", ()):
+        if piece.kind != "setting":
+            kept.append(piece)
+            continue
+        parts = [p for p in piece.text.rstrip(".").split(", ")]
+        left = [p for p in parts if _bare(p) not in prose or len(_bare(p)) < 4]
+        if left == parts:
+            kept.append(piece)
+        elif left:
+            kept.append(piece._replace(text=say.sentence(", ".join(left))))
+    content.buckets["setting"] = kept
+
+
+def _bare(part: str) -> str:
+    """A part of a sentence without its article, in small letters: "An urban plaza" -> "urban plaza"."""
+    words = part.strip().lower().split(" ", 1)
+    return words[1] if len(words) == 2 and words[0] in ("a", "an", "the") else part.strip().lower()
 
 
 def remix_prompt(decl: ast.RemixDecl) -> str:
@@ -149,10 +171,23 @@ def continuity_lines(program) -> dict[str, list[str]]:
     return {name: list(dict.fromkeys(found)) for name, found in lines.items()}
 
 
+def world_names(analysis) -> frozenset[str]:
+    """How the prompts name every character, prop and location of the film's shots."""
+    names = set()
+    for shot in analysis.shots.values():
+        names.update(say.character_name(s) for s in shot.cast)
+        names.update(say.prop_name(s) for s in shot.props)
+        if shot.location is not None:
+            names.add(say.words(shot.location.name))
+    return frozenset(names)
+
+
 def shot_prompts(analysis) -> dict[str, str]:
     """The prompt of every create job, written once for the plan and the W117 lint."""
     continuity = continuity_lines(analysis.program)
+    world = world_names(analysis)
     return {
-        job.name: PromptWriter(analysis.shots[job.name], analysis.scopes, continuity.get(job.symbol.name, [])).prompt()
+        job.name: PromptWriter(analysis.shots[job.name], analysis.scopes, continuity.get(job.symbol.name, []),
+                               world).prompt()
         for job in analysis.jobs if job.kind == "create"
     }

@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from sorascript.diagnostics import Diagnostic, Label, make
+from sorascript.sema.craft import Craft
 from sorascript.sema.timing import cut_windows, seconds
 from sorascript.source import SourceFile, Span
 from sorascript.syntax import ast
@@ -275,6 +276,7 @@ class Linter:
         self.found: list[Diagnostic] = []
         self.hand_phrases: list[Span] = []  # "close-up of her hands", reported by the text lint
         self._checked: set[tuple] = set()
+        self._jobs: list | None = None
         # Where the errors are, file by file, to tell a sound declaration from a broken one.
         self._errors: dict[str, list[int]] = {}
         for d in errors:
@@ -358,6 +360,9 @@ class Linter:
         for index in corpus.matching(*pattern("cut"), *pattern("cut_start")):
             self.phrases("W112", texts[index], pattern("cut"), "a scene change written in prose: `{}`", "a cut inside one shot",
                          clause_start=pattern("cut_start"))
+        for decl in decls:
+            if isinstance(decl, ast.SequenceDecl):
+                Craft(self).continuity(decl)
         for job in self.analysis.jobs:
             if job.symbol.module is not self.main or not self.job_sound(job):
                 continue
@@ -492,6 +497,14 @@ class Linter:
                 self.in_frame(stmt)
         if not shot.style_items:
             self.report("W116", f"{label} has no style", name_span, "no style")
+        Craft(self).shot(job, shot, name_span, label)
+
+    def job_symbols(self) -> list:
+        """The compiled file's shots, remixes and extensions."""
+        if self._jobs is None:
+            self._jobs = list({id(j.symbol.decl): j.symbol for j in self.analysis.jobs
+                               if j.symbol.module is self.main}.values())
+        return self._jobs
 
     def hands(self, contexts) -> None:
         close = set(self.table["W104"]["framings"])

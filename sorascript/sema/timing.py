@@ -99,6 +99,43 @@ def resolve_moves(items, window: Window) -> list[TimedMove]:
     return out
 
 
+def block_times(items, window: Window) -> dict[int, tuple[int, int | None]]:
+    """When each beat, line, pause and sound of a `beats:`, `dialogue:` or
+    `sound:` block happens, by the item's id: a beat over its range (untimed
+    beats share the window in order, the last to its end); a line at its `at`,
+    else after what was said before it in the block, for as long as it takes
+    to say; a pause after what came before; a sound at its point (no end), over
+    its range, or untimed, over the whole window. The checks, the prompt and
+    the plan's timeline all use these times."""
+    out: dict[int, tuple[int, int | None]] = {}
+    untimed = [b for b in items if isinstance(b, ast.Beat) and b.timing is None]
+    share = (window.end - window.start) // len(untimed) if untimed else 0
+    for index, beat in enumerate(untimed):
+        start = window.start + index * share
+        out[id(beat)] = (start, window.end if index == len(untimed) - 1 else start + share)
+    cursor = window.start
+    for item in items:
+        if isinstance(item, ast.Beat) and item.timing is not None:
+            bounds = range_ms(item.timing)
+            if bounds:
+                out[id(item)] = bounds
+        elif isinstance(item, ast.Pause):
+            length = ms(item.duration) if item.duration is not None else DEFAULT_PAUSE_MS
+            out[id(item)] = (cursor, cursor + (length or 0))
+            cursor += length or 0
+        elif isinstance(item, ast.Line):
+            at = ms(item.timing.at) if isinstance(item.timing, ast.TimePoint) else None
+            start = cursor if at is None else at
+            said = speaking_ms(item.text.value)
+            out[id(item)] = (start, max(start, min(start + said, window.end)))
+            cursor = max(cursor, start + said)
+        elif isinstance(item, ast.SoundLine):
+            at = ms(item.timing.at) if isinstance(item.timing, ast.TimePoint) else None
+            bounds = range_ms(item.timing) if isinstance(item.timing, ast.TimeRange) else None
+            out[id(item)] = (at, None) if at is not None else bounds or (window.start, window.end)
+    return out
+
+
 def cut_windows(stmts, duration: int) -> list[tuple[ast.Cut, Window]]:
     out = []
     for stmt in stmts:

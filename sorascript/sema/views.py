@@ -25,7 +25,17 @@ def _kind(stmt) -> str:
 
 def override(base: tuple, own: tuple) -> tuple:
     kinds = {_kind(s) for s in own}
-    return tuple(s for s in base if _kind(s) not in kinds) + tuple(own)
+    return tuple(s for s in base if _kind(s) not in kinds) + tuple(_keeping_the_location(s, base) for s in own)
+
+
+def _keeping_the_location(stmt, base: tuple):
+    """A `setting "…"` over an inherited `setting LOCATION` says where, in its own
+    words; the location's time and weather still hold (the lowering drops one the
+    shot's words contradict)."""
+    if not isinstance(stmt, ast.Setting) or stmt.text is None or stmt.location is not None:
+        return stmt
+    inherited = next((s for s in base if isinstance(s, ast.Setting) and s.location is not None), None)
+    return stmt if inherited is None else ast.Setting(stmt.text, inherited.location, stmt.span)
 
 
 @dataclass

@@ -4,7 +4,7 @@ A renderer may send the shot's structure as the extra request field
 `sorac_animatic` (validated here; a malformed value is a `ScriptError`, which
 the server answers with a 400). Without it, `from_prompt` reads what it can
 from the prompt text as `sorac` lowers it (the guide layout's `Actions:`,
-`Dialogue:`, `Camera movement:`, `Sound:`, `Shot N (a-bs)` lines, and the
+`Dialogue:`, `Camera movement:`, `Sound:`, `Title (a-bs): …` cut lines, and the
 timeline layout's `[00:00-00:02]` segments). That reading is best effort and
 never fails.
 
@@ -246,7 +246,7 @@ _ACTION = re.compile(rf"^-\s*{_NUM}\s*-\s*{_NUM}\s*s:\s*(.+)$")
 _SEGMENT = re.compile(r"^\[(\d+):(\d\d(?:\.\d+)?)\s*-\s*(\d+):(\d\d(?:\.\d+)?)\]\s*(.+)$")
 _LINE = re.compile(r'^(?:-\s*)?\[([^\],\]]+)(?:,[^\]]*)?\]:\s*"(.*)"\s*$')
 _PAUSE = re.compile(rf"^(?:-\s*)?\[Pause(?:\s*-\s*{_NUM}\s*seconds?)?\]", re.I)
-_CUT = re.compile(rf'^Shot\s+\d+\s*\({_NUM}\s*-\s*{_NUM}\s*s\)\s*(?:\S+\s*"(.*)")?\s*:\s*$')
+_CUT = re.compile(rf"^(?!- )(.{{1,80}}?)\s*\({_NUM}\s*-\s*{_NUM}\s*s\):\s*(.*)$")
 _MOVES = re.compile(r"^Camera movement:\s*(.+)$")
 _RANGE_AT_END = re.compile(rf"\s*\({_NUM}\s*-\s*{_NUM}\s*s\)\s*$")
 _SOUND_AT = re.compile(rf"^-\s*(.+?)\s+at\s+{_NUM}\s*s:\s*(.+)$")
@@ -271,9 +271,13 @@ def from_prompt(prompt: str) -> Script:
         if line.endswith(":") and re.fullmatch(r"[A-Z][A-Za-z ]*:", line):
             section = line[:-1].lower()
             continue
-        if m := _CUT.match(line):
-            cuts.append(Cue(float(m.group(1)), float(m.group(2)), m.group(3) or ""))
-            clock = max(clock, float(m.group(1)))
+        if m := _CUT.match(line):  # `Winter (0-3s): …`, `Cut 2 (3-6s): …`: the cut, and what happens in it
+            start, end = float(m.group(2)), float(m.group(3))
+            title = "" if re.fullmatch(r"Cut \d+", m.group(1)) else m.group(1)
+            cuts.append(Cue(start, end, title))
+            if m.group(4):
+                beats.append(Cue(start, end, m.group(4)))
+            clock = max(clock, start)
             continue
         if m := _ACTION.match(line):
             beats.append(Cue(float(m.group(1)), float(m.group(2)), m.group(3)))
