@@ -66,7 +66,7 @@ SHOT = '''shot scene_{n}:
     palette diner
     beats:
         0s..2s "Mara stares at coffee cup {n}, not meeting his eyes"
-        2s..4s "She looks up toward Theo as {event}"
+        2s..{duration}s "She looks up toward Theo as {event}"
     dialogue:
         mara (quietly): "Back again, {n}?"
         pause 0.5s

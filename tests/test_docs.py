@@ -72,3 +72,8 @@ def test_the_open_model_request_in_the_reference_is_what_sorac_writes(tmp_path):
     (tmp_path / "heron.shot").write_text(shot, encoding="utf-8")
     result = driver.compile(tmp_path / "heron.shot")
     assert json.loads(driver.plan_json(result.plan))["jobs"][0]["request"] == json.loads(request)
+
+
+def test_the_guide_examples_page_is_up_to_date_and_every_element_is_in_its_prompt():
+    done = subprocess.run([sys.executable, str(REPO / "docs" / "prompts.py"), "--check"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

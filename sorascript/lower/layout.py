@@ -292,14 +292,15 @@ class Described:
     fields: dict  # description, wardrobe, voice (each may be empty)
 
 
-def mention(text: str, name: str) -> int | None:
-    """Where `name` is first written outside quotes, as a word and not as a possessive: the index after it."""
+def mention(text: str, name: str, possessive: bool = False) -> int | None:
+    """Where `name` is first written outside quotes, as a word (and, unless
+    `possessive`, not as "Theo's"): the index after it."""
     if name.lower() not in text.lower():
         return None
     for match in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text, re.IGNORECASE):
         if text.count('"', 0, match.start()) % 2:
             continue
-        if text[match.end():match.end() + 1] in ("'", "’"):
+        if not possessive and text[match.end():match.end() + 1] in ("'", "’"):
             continue
         return match.end()
     return None

@@ -4,7 +4,7 @@ nodes and the phrase tables in `sorascript.vocab`."""
 from __future__ import annotations
 
 from sorascript import vocab
-from sorascript.sema.names import character_name, prop_name, words  # noqa: F401 (said here too)
+from sorascript.sema.names import character_name, prop_name, words  # noqa: F401 (how names are said, here too)
 from sorascript.quantities import duration_words, time_range
 from sorascript.sema.timing import TimedMove
 from sorascript.syntax import ast

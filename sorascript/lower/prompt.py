@@ -20,12 +20,18 @@ from sorascript.syntax import ast
 
 
 def gathered(shot: ResolvedShot, scopes) -> tuple[Content, list[tuple[int, Content]]]:
-    """The shot's own content and each of its cuts', numbered from 1."""
+    """The shot's own content and each of its cuts', numbered from 1: gathered
+    once for the prompt and the plan's timeline (which reads only the timed
+    pieces, which the prompt leaves as they are)."""
+    found = getattr(shot, "_gathered", None)
+    if found is not None:
+        return found
     gatherer = Gatherer(shot, scopes)
     stmts = shot.view.stmts
     shared = gatherer.gather(stmts, Window(0, shot.duration))
     cuts = [(number, gatherer.gather(cut.stmts, window, cut))
             for number, (cut, window) in enumerate(cut_windows(stmts, shot.duration), start=1)]
+    shot._gathered = (shared, cuts)
     return shared, cuts
 
 
@@ -41,9 +47,9 @@ class PromptWriter:
         """A sequence's continuity line goes into a shot when it speaks of someone or
         something in it, or of no one and nothing the film names at all."""
         ours = self.names + ([say.words(self.shot.location.name)] if self.shot.location is not None else [])
-        if any(mention(line, name) is not None for name in ours):
+        if any(mention(line, name, possessive=True) is not None for name in ours):
             return True
-        return not any(mention(line, name) is not None for name in world)
+        return not any(mention(line, name, possessive=True) is not None for name in world)
 
     def prompt(self) -> str:
         shared, cuts = gathered(self.shot, self.scopes)

@@ -35,6 +35,19 @@ def _table_pattern(code: str, key: str) -> re.Pattern:
     return _words(value)
 
 
+# A shot's name as words, up to four, after "shot" or "the", or before "shot".
+_WORD = re.compile(r"[\w-]+")
+_AFTER = re.compile(r"(?<![\w-])(?P<lead>shot|the)\s+(?P<words>[\w-]+(?:[ \t]+[\w-]+){0,3})", re.I)
+_BEFORE = re.compile(r"(?<![\w-])(?P<words>(?:[\w-]+[ \t]+){0,3}[\w-]+)[ \t]+shot(?![\w-])", re.I)
+
+
+@lru_cache(maxsize=1)
+def _phrases() -> re.Pattern:
+    from sorascript.sema.lints import rules
+
+    return re.compile(r"(?<![\w-])(?:" + "|".join(rules()["W123"]["patterns"]) + r")(?![\w-])", re.I)
+
+
 class Context:
     """The statements said over one window: the shot's own, or one cut's."""
 
@@ -141,19 +154,14 @@ class Craft:
 
     # ---- W119: named but not cast -------------------------------------------------------------------
     def uncast(self, job, shot) -> None:
-        scopes = self.linter.analysis.scopes
-        visible = scopes.visible(shot.view.module)
-        cast = {id(s.decl) for s in shot.cast}
-        others = [s for s in visible.values() if s.kind == "character" and id(s.decl) not in cast]
-        if not others:
+        names, named = self.linter.characters()
+        if named is None:
             return
-        names = {character_name(s): s for s in others}
-        named = re.compile(r"(?<![\w-])(" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-                           + r")(?![\w-])")
+        cast = {id(s.decl) for s in shot.cast}
         for text in self.texts(shot.view.stmts):
             for span, name in self.found(text, named):
-                if self.linter.first_time("W119", id(text), name):
-                    symbol = names[name]
+                symbol = names[name]
+                if id(symbol.decl) not in cast and self.linter.first_time("W119", id(text), name):
                     self.linter.report("W119", f"`{name}` is named here but is not in `{job.name}`'s cast", span,
                                        "never described", help=self.table["W119"]["help"].replace("NAME", symbol.name))
 
@@ -211,39 +219,51 @@ class Craft:
 
     # ---- W123: other shots --------------------------------------------------------------------------
     def other_shots(self, job, shot) -> None:
-        own = shot.view.symbol.name
-        names = [words(s.name) for s in self.linter.job_symbols() if s.name != own and len(s.name) >= 4]
-        compiled = self.shot_reference(tuple(sorted(set(names))), False)
+        own = words(shot.view.symbol.name).lower()
         for text in self.texts(shot.view.stmts):
-            for span, written in self.found(text, compiled):
+            for span, written in self.shot_references(text, continuity=False, own=own):
                 if self.linter.first_time("W123", id(text), span.start):
-                    self.linter.report("W123", f"`{written.strip()}` points at another shot; `{job.name}` is rendered alone",
+                    self.linter.report("W123", f"`{written}` points at another shot; `{job.name}` is rendered alone",
                                        span, "another shot")
 
     def continuity(self, decl: ast.SequenceDecl) -> None:
         """A sequence's continuity lines are written into its shots: one naming a shot means nothing there."""
-        names = [words(s.name) for s in self.linter.job_symbols() if len(s.name) >= 4]
-        compiled = self.shot_reference(tuple(sorted(set(names))), True)
         for item in decl.items:
             if isinstance(item, ast.Continuity):
-                for span, written in self.found(item.text, compiled):
-                    self.linter.report("W123", f"`{written.strip()}` names a shot, in a line written into each shot "
+                for span, written in self.shot_references(item.text, continuity=True, own=None):
+                    self.linter.report("W123", f"`{written}` names a shot, in a line written into each shot "
                                        f"it concerns", span, "another shot")
 
-    @staticmethod
-    @lru_cache(maxsize=8)
-    def shot_reference(names: tuple[str, ...], continuity: bool) -> re.Pattern:
-        """What points at another shot: the table's phrases ("every shot"), and a
-        shot's name as words after or before "shot" ("the handover shot"). In a
-        sequence's continuity line, which speaks of its shots, "the handover" too:
-        in a shot's own prose that is more often the thing than the shot."""
-        from sorascript.sema.lints import rules
-
-        parts = list(rules()["W123"]["patterns"])
-        for name in names:
-            escaped = re.escape(name).replace(r"\ ", r"\s+")
-            parts.append(rf"shot\s+{escaped}|{escaped}\s+shot" + (rf"|the\s+{escaped}" if continuity else ""))
-        return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])", re.I)
+    def shot_references(self, text: ast.Str, continuity: bool, own: str | None):
+        """What in a string points at another shot: the table's phrases ("every
+        shot"), and a shot's name as words after or before "shot" ("the handover
+        shot"). In a sequence's continuity line, which speaks of its shots, "the
+        handover" too: in a shot's own prose that is more often the thing itself."""
+        raw = self.linter.raw(text)
+        if raw is None:
+            return
+        body, begin = raw
+        names = self.linter.shot_names()
+        for match in _phrases().finditer(body):
+            yield self.linter.span(begin, match.start(), match.end()), match.group(0)
+        for match in _AFTER.finditer(body):
+            if match.group("lead").lower() == "the" and not continuity:
+                continue
+            ends = [m.end() for m in _WORD.finditer(match.group("words"))]
+            for count in range(len(ends), 0, -1):  # the longest name the words start with
+                name = " ".join(match.group("words")[:ends[count - 1]].lower().split())
+                if name in names and name != own:
+                    end = match.start("words") + ends[count - 1]
+                    yield self.linter.span(begin, match.start(), end), " ".join(body[match.start():end].split())
+                    break
+        for match in _BEFORE.finditer(body):
+            starts = [m.start() for m in _WORD.finditer(match.group("words"))]
+            for count in range(len(starts), 0, -1):  # the longest name the words end with
+                start = match.start("words") + starts[-count]
+                name = " ".join(body[start:match.end("words")].lower().split())
+                if name in names and name != own:
+                    yield self.linter.span(begin, start, match.end()), " ".join(body[start:match.end()].split())
+                    break
 
     # ---- W124: dead air -----------------------------------------------------------------------------
     def dead_air(self, shot, places: list[Context], name_span, label: str) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from sorascript.diagnostics import Diagnostic, Label, make
 from sorascript.sema.craft import Craft
+from sorascript.sema.names import character_name, words as name_words
 from sorascript.sema.timing import cut_windows, seconds
 from sorascript.source import SourceFile, Span
 from sorascript.syntax import ast
@@ -276,7 +277,8 @@ class Linter:
         self.found: list[Diagnostic] = []
         self.hand_phrases: list[Span] = []  # "close-up of her hands", reported by the text lint
         self._checked: set[tuple] = set()
-        self._jobs: list | None = None
+        self._shot_names: frozenset[str] | None = None
+        self._characters = None
         # Where the errors are, file by file, to tell a sound declaration from a broken one.
         self._errors: dict[str, list[int]] = {}
         for d in errors:
@@ -499,12 +501,24 @@ class Linter:
             self.report("W116", f"{label} has no style", name_span, "no style")
         Craft(self).shot(job, shot, name_span, label)
 
-    def job_symbols(self) -> list:
-        """The compiled file's shots, remixes and extensions."""
-        if self._jobs is None:
-            self._jobs = list({id(j.symbol.decl): j.symbol for j in self.analysis.jobs
-                               if j.symbol.module is self.main}.values())
-        return self._jobs
+    def characters(self):
+        """The characters the compiled file sees, by how the prompt names them, and
+        one pattern that finds any of those names (None when there are none)."""
+        if self._characters is None:
+            visible = self.analysis.scopes.visible(self.main)
+            names = {character_name(s): s for s in visible.values() if s.kind == "character"}
+            found = re.compile(r"(?<![\w-])(" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+                               + r")(?![\w-])") if names else None
+            self._characters = (names, found)
+        return self._characters
+
+    def shot_names(self) -> frozenset[str]:
+        """The compiled file's shots, remixes and extensions, as words in small letters
+        (the names W123 looks for); names under four letters are too often plain words."""
+        if self._shot_names is None:
+            self._shot_names = frozenset(name_words(j.symbol.name).lower() for j in self.analysis.jobs
+                                         if j.symbol.module is self.main and len(j.symbol.name) >= 4)
+        return self._shot_names
 
     def hands(self, contexts) -> None:
         close = set(self.table["W104"]["framings"])
