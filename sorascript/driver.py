@@ -30,6 +30,7 @@ class Result:
     problem: FileProblem | None = None
     plan: dict | None = None
     prompts: dict[str, str] | None = None  # each create job's prompt, once the program has no errors
+    timelines: dict[str, dict] | None = None  # and its timeline
 
     @property
     def has_errors(self) -> bool:
@@ -58,11 +59,11 @@ def _analyze(path: str | Path, options: Options):
         return result, None
     analysis = analyze(source, file, root, settings)
     if not any(d.severity == "error" for d in analysis.diagnostics):
-        from sorascript.lower.prompt import shot_prompts
+        from sorascript.lower.prompt import shot_lowering
         from sorascript.sema import add_diagnostics
         from sorascript.sema.lints import long_prompts
 
-        result.prompts = shot_prompts(analysis)
+        result.prompts, result.timelines = shot_lowering(analysis)
         add_diagnostics(analysis, long_prompts(analysis, result.prompts))
     analysis.diagnostics = apply_levels(analysis.diagnostics, analysis.program.modules.values(), levels)
     result.sources = analysis.sources
@@ -99,7 +100,7 @@ def compile(path: str | Path, options: Options | None = None) -> Result:
         if analysis is not None and not result.has_errors:
             from sorascript.lower.plan import build_plan
 
-            result.plan = build_plan(analysis, result.prompts)
+            result.plan = build_plan(analysis, (result.prompts, result.timelines))
     return result
 
 

@@ -27,7 +27,7 @@ from sorascript.quantities import seconds
 from sorascript.sema import conditions
 from sorascript.sema.checks import BUILTIN_SPEAKERS
 from sorascript.sema.shot import ResolvedShot
-from sorascript.sema.timing import Window, block_times, ms, range_ms, resolve_moves
+from sorascript.sema.timing import Window, block_times, cut_windows, ms, range_ms, resolve_moves
 from sorascript.syntax import ast
 
 
@@ -62,6 +62,16 @@ class Content:
 
     def texts(self, *buckets: str) -> list[str]:
         return [p.text for b in buckets for p in self.buckets.get(b, ())]
+
+
+def gathered(shot: ResolvedShot, scopes) -> tuple[Content, list[tuple[int, Content]]]:
+    """The shot's own content and each of its cuts', numbered from 1."""
+    gatherer = Gatherer(shot, scopes)
+    stmts = shot.view.stmts
+    shared = gatherer.gather(stmts, Window(0, shot.duration))
+    cuts = [(number, gatherer.gather(cut.stmts, window, cut))
+            for number, (cut, window) in enumerate(cut_windows(stmts, shot.duration), start=1)]
+    return shared, cuts
 
 
 class Gatherer:

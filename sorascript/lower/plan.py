@@ -15,8 +15,7 @@ from pathlib import Path
 
 from sorascript import vocab
 from sorascript.diagnostics.render import diagnostic_json
-from sorascript.lower.prompt import extend_prompt, remix_prompt, shot_prompts
-from sorascript.lower.timeline import timeline
+from sorascript.lower.prompt import extend_prompt, remix_prompt, shot_lowering
 from sorascript.sema import Analysis
 from sorascript.quantities import seconds_string as _seconds_string, size_text, usd as _usd
 from sorascript.sema.timing import Window, cut_windows, ms, range_ms
@@ -26,9 +25,10 @@ DEFAULT_OVERLAY_POSITION = "bottom"
 
 
 class PlanBuilder:
-    def __init__(self, analysis: Analysis, prompts: dict[str, str]) -> None:
+    def __init__(self, analysis: Analysis, prompts: dict[str, str], timelines: dict[str, dict]) -> None:
         self.analysis = analysis
         self.prompts = prompts
+        self.timelines = timelines
         self.program = analysis.program
         self.root = self.program.root.resolve()
         self._files = {m.source.path: m for m in self.program.modules.values()}
@@ -88,7 +88,7 @@ class PlanBuilder:
             cameos = self.cameos(shot)
             if cameos:
                 out["cameos"] = cameos
-            out["timeline"] = timeline(shot, self.analysis.scopes)
+            out["timeline"] = self.timelines[job.name]
         out["span"] = self.span(job.span)
         return out
 
@@ -203,8 +203,10 @@ def param_value(value):
     return value.value
 
 
-def build_plan(analysis: Analysis, prompts: dict[str, str] | None = None) -> dict:
-    return PlanBuilder(analysis, prompts if prompts is not None else shot_prompts(analysis)).plan()
+def build_plan(analysis: Analysis, lowered: tuple[dict[str, str], dict[str, dict]] | None = None) -> dict:
+    """The plan; `lowered` is `shot_lowering(analysis)` when the caller has it already."""
+    prompts, timelines = lowered if lowered is not None else shot_lowering(analysis)
+    return PlanBuilder(analysis, prompts, timelines).plan()
 
 
 def plan_schema() -> dict:

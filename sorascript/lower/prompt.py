@@ -12,27 +12,11 @@ from __future__ import annotations
 
 from sorascript import vocab
 from sorascript.lower import phrasing as say
-from sorascript.lower.content import Content, Gatherer
+from sorascript.lower.content import Content, gathered
+from sorascript.lower.timeline import timeline
 from sorascript.lower.layout import Described, Writer, introduction, mention, named, profiles
 from sorascript.sema.shot import ResolvedShot
-from sorascript.sema.timing import Window, cut_windows
 from sorascript.syntax import ast
-
-
-def gathered(shot: ResolvedShot, scopes) -> tuple[Content, list[tuple[int, Content]]]:
-    """The shot's own content and each of its cuts', numbered from 1: gathered
-    once for the prompt and the plan's timeline (which reads only the timed
-    pieces, which the prompt leaves as they are)."""
-    found = getattr(shot, "_gathered", None)
-    if found is not None:
-        return found
-    gatherer = Gatherer(shot, scopes)
-    stmts = shot.view.stmts
-    shared = gatherer.gather(stmts, Window(0, shot.duration))
-    cuts = [(number, gatherer.gather(cut.stmts, window, cut))
-            for number, (cut, window) in enumerate(cut_windows(stmts, shot.duration), start=1)]
-    shot._gathered = (shared, cuts)
-    return shared, cuts
 
 
 class PromptWriter:
@@ -51,8 +35,10 @@ class PromptWriter:
             return True
         return not any(mention(line, name, possessive=True) is not None for name in world)
 
-    def prompt(self) -> str:
-        shared, cuts = gathered(self.shot, self.scopes)
+    def prompt(self, content: tuple[Content, list] | None = None) -> str:
+        """The prompt, from the shot's gathered content (gathered here when not
+        given); the content's shared part is added to as the prompt is written."""
+        shared, cuts = content if content is not None else gathered(self.shot, self.scopes)
         drop_repeated_setting(shared)
         for piece in self.style():
             shared.phrase("style", *piece)
@@ -188,12 +174,22 @@ def world_names(analysis) -> frozenset[str]:
     return frozenset(names)
 
 
-def shot_prompts(analysis) -> dict[str, str]:
-    """The prompt of every create job, written once for the plan and the W117 lint."""
+def shot_lowering(analysis) -> tuple[dict[str, str], dict[str, dict]]:
+    """The prompt and the timeline of every create job, both from one gathering
+    of its content, written once for the plan and the W117 lint."""
     continuity = continuity_lines(analysis.program)
     world = world_names(analysis)
-    return {
-        job.name: PromptWriter(analysis.shots[job.name], analysis.scopes, continuity.get(job.symbol.name, []),
-                               world).prompt()
-        for job in analysis.jobs if job.kind == "create"
-    }
+    prompts, timelines = {}, {}
+    for job in analysis.jobs:
+        if job.kind != "create":
+            continue
+        shot = analysis.shots[job.name]
+        content = gathered(shot, analysis.scopes)
+        timelines[job.name] = timeline(shot, content)  # first: the prompt adds to the shared content
+        prompts[job.name] = PromptWriter(shot, analysis.scopes, continuity.get(job.symbol.name, []), world).prompt(content)
+    return prompts, timelines
+
+
+def shot_prompts(analysis) -> dict[str, str]:
+    """The prompt of every create job."""
+    return shot_lowering(analysis)[0]

@@ -9,7 +9,7 @@ after its pauses, untimed beats sharing their window in order.
 
 from __future__ import annotations
 
-from sorascript.lower.prompt import gathered
+from sorascript.lower.content import Content, gathered
 from sorascript.sema.shot import ResolvedShot
 
 
@@ -17,10 +17,10 @@ def _s(value: int) -> float:
     return value / 1000
 
 
-def timeline(shot: ResolvedShot, scopes) -> dict:
+def timeline(shot: ResolvedShot, content: tuple[Content, list] | None = None, scopes=None) -> dict:
     """The job's `timeline`, every list in time order, from the same timed
-    pieces the prompt is written from."""
-    shared, cuts = gathered(shot, scopes)
+    pieces the prompt is written from (`content`, else gathered here)."""
+    shared, cuts = content if content is not None else gathered(shot, scopes)
     beats, lines, moves, sounds = [], [], [], []
     for content in [shared] + [c for _, c in cuts]:
         for piece in content.pieces("action", "dialogue", "move", "sound"):
