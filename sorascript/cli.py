@@ -85,13 +85,30 @@ def _options(allow: list[str], deny: list[str]):
     return Options(allowed, denied)
 
 
+_hard_exit = False  # set by a short-lived command: skip the interpreter's teardown
+
+
+def _end_now(code: int) -> None:
+    """Exit at once, output flushed: every file a command writes is closed by
+    then, and no thread of ours is running (mypy ends the same way)."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
+
+
 def _short_lived() -> None:
     """A command that reads, checks and exits: the cyclic garbage collector
-    is off for its life. What it makes lives until the end anyway, and the
-    collector's passes over a large film's tree cost more than its memory."""
+    is off for its life, and the process ends without freeing its objects one
+    by one (`main`). What it makes lives until the end anyway; the collector's
+    passes over a large film's tree, and freeing it, cost more than its memory."""
     import gc
 
+    global _hard_exit
     gc.disable()
+    _hard_exit = True
 
 
 class _Shown:
@@ -764,6 +781,10 @@ def export(
 def main() -> None:
     try:
         app(prog_name="sorac")
+    except SystemExit as done:
+        if _hard_exit and (done.code is None or isinstance(done.code, int)):
+            _end_now(done.code or 0)
+        raise
     except KeyboardInterrupt:
         _say("sorac: interrupted", err=True)
         sys.exit(130)

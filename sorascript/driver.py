@@ -112,12 +112,26 @@ def plan_json(plan: dict) -> str:
 
 
 def write_plan(plan: dict, stream) -> None:
-    """`plan_json`, written piece by piece: a large film's plan is never held
-    twice in memory, as an object and as one long string."""
+    """`plan_json`, written list item by list item: a large film's plan is never
+    held twice in memory, as an object and as one long string. (Each item is
+    one `json.dumps` indented one level further: a JSON string holds no raw
+    line break, so every line break in it is the layout's. `json.dump` itself
+    writes every small token to the stream, which costs more than encoding.)"""
     import json
 
-    json.dump(plan, stream, indent=2, ensure_ascii=False)
-    stream.write("\n")
+    def text(value) -> str:
+        return json.dumps(value, indent=2, ensure_ascii=False)
+
+    stream.write("{")
+    for number, (key, value) in enumerate(plan.items()):
+        stream.write(("," if number else "") + "\n  " + text(key) + ": ")
+        if isinstance(value, list) and value:
+            for index, item in enumerate(value):
+                stream.write(("[" if index == 0 else ",") + "\n    " + text(item).replace("\n", "\n    "))
+            stream.write("\n  ]")
+        else:
+            stream.write(text(value).replace("\n", "\n  "))
+    stream.write("\n}\n" if plan else "}\n")
 
 
 def prompts_text(plan: dict) -> str:

@@ -57,3 +57,27 @@ PIECES = ["shot s:", "\n    ", "camera:", "pan left 30deg", "f/2.8", "f", "/", '
 @given(st.lists(st.sampled_from(PIECES), max_size=40).map("".join))
 def test_fuzzed_text_lexes_the_same(text):
     same(text)
+
+
+@pytest.mark.parametrize("path", [p for p in FILES if "ui" not in p.parts], ids=lambda p: str(p.relative_to(REPO)))
+def test_the_fast_loop_parses_every_sound_file_as_lark_does(path):
+    """The tight loop over Lark's tables (syntax/lalr.py) takes every file that
+    parses, and builds what Lark's own loop builds; it never falls back there."""
+    text = path.read_text(encoding="utf-8")
+    text = text if text.endswith("\n") else text + "\n"
+    with parser._lock:
+        parser._context.reset(SourceFile("a.shot", text))
+        ours = parser._fast_parser().parse(text)
+        parser._context.reset(SourceFile("a.shot", text))
+        theirs = parser._parser().parse(text)
+    assert ours is not None
+    assert ours == theirs
+
+
+def test_the_fast_loop_hands_a_syntax_error_to_lark():
+    text = "shot a:\n    duration 4s\n    prose \"x\"\n"
+    with parser._lock:
+        parser._context.reset(SourceFile("a.shot", text))
+        assert parser._fast_parser().parse(text) is None
+    _, found = parser.parse(SourceFile("a.shot", text))
+    assert [d.code for d in found] == ["E101"]

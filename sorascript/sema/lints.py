@@ -135,6 +135,15 @@ class _Corpus:
                 found.add(bisect.bisect_right(self.starts, match.start()) - 1)
         return sorted(found)
 
+    def counts(self, compiled: re.Pattern) -> dict[int, int]:
+        """How many matches of the pattern each string holds (strings with none left out)."""
+        found: dict[int, int] = {}
+        fast = _case_sensitive(compiled) if self.lowered is not None and len(self.joined) > self.LARGE else None
+        for match in (fast or compiled).finditer(self.lowered if fast is not None else self.joined):
+            index = bisect.bisect_right(self.starts, match.start()) - 1
+            found[index] = found.get(index, 0) + 1
+        return found
+
 
 @lru_cache(maxsize=None)
 def _case_sensitive(compiled: re.Pattern) -> re.Pattern | None:
@@ -279,6 +288,7 @@ class Linter:
         self._checked: set[tuple] = set()
         self._shot_names: frozenset[str] | None = None
         self._characters = None
+        self._adjectives: dict[int, int] = {}  # adjectives in each string of the file, by id
         # Where the errors are, file by file, to tell a sound declaration from a broken one.
         self._errors: dict[str, list[int]] = {}
         for d in errors:
@@ -345,6 +355,8 @@ class Linter:
         decls = [d for d in self.main.ast.decls if self.sound(d.span)]
         texts = list({id(t): t for t in module_texts(decls)}.values())
         corpus = _Corpus([(self.raw(t) or ("", 0))[0] for t in texts])
+        counted = corpus.counts(pattern("adjectives"))
+        self._adjectives = {id(text): counted.get(index, 0) for index, text in enumerate(texts)}
         # Each lint looks closely only at the strings its patterns can match at all.
         table = self.table
         vague = corpus.has_any(table["W101"]["words"] + table["W101"]["alone"])
@@ -580,8 +592,11 @@ class Linter:
         for text in stmt_texts(shot.view.stmts):
             if not self.first_time("W106", id(text)):
                 continue
-            raw = self.raw(text)
-            if raw is None or len(adjectives.findall(raw[0])) <= table["max_stacked_adjectives"]:
+            count = self._adjectives.get(id(text))
+            if count is None:  # a string of another file
+                raw = self.raw(text)
+                count = len(adjectives.findall(raw[0])) if raw is not None else 0
+            if count <= table["max_stacked_adjectives"]:
                 continue
             for start, end, words, _, begin in self.hits("W106", text, [stacked]):
                 count = len(pattern("adjectives").findall(words))

@@ -2,7 +2,9 @@
 
 One Lark LALR parser with the contextual lexer, built once per process (its
 tables shipped in the package, see `tables.py`), with the AST builder applied
-during parsing. After a
+during parsing. Text that parses goes through a tight loop over the same
+tables (`lalr.py`); text that does not is parsed again by Lark's own loop,
+whose error is the one reported. After a
 syntax error the parser resumes at the next top-level declaration, so one run
 reports errors in several declarations.
 """
@@ -25,6 +27,7 @@ from sorascript.diagnostics import Diagnostic, make
 from sorascript.source import SourceFile
 from sorascript.syntax import ast
 from sorascript.syntax.build import Builder, ParseContext, check_token
+from sorascript.syntax.lalr import FastParser
 from sorascript.syntax.lexer import FastLexer
 from sorascript.syntax.errors import parser_expected, syntax_diagnostic
 
@@ -131,6 +134,11 @@ def _parser() -> Lark:
 
 
 @lru_cache(maxsize=1)
+def _fast_parser() -> FastParser:
+    return FastParser(_parser())
+
+
+@lru_cache(maxsize=1)
 def _terminal_words() -> dict[str, str]:
     return {t.name: t.pattern.value for t in _parser().terminals}
 
@@ -142,7 +150,18 @@ def parse(source: SourceFile) -> tuple[ast.Module, list[Diagnostic]]:
 
 
 def _parse_locked(source: SourceFile, parser: Lark | None = None) -> tuple[ast.Module, list[Diagnostic]]:
+    """With `parser` given, that Lark parser alone parses (the tests compare)."""
+    fast = _fast_parser() if parser is None else None
     parser = parser or _parser()
+
+    def parsed(text: str):
+        if fast is not None:
+            result = fast.parse(text)
+            if result is not None:
+                return result
+            _context.reset(source)  # Lark's parser, from the start: its error is the one reported
+        return parser.parse(text)
+
     text = source.text if source.text.endswith("\n") else source.text + "\n"
     decls: list = []
     diagnostics: list[Diagnostic] = []
@@ -153,7 +172,7 @@ def _parse_locked(source: SourceFile, parser: Lark | None = None) -> tuple[ast.M
     while True:
         _context.reset(source)
         try:
-            decls += parser.parse(_blank(text, resume))
+            decls += parsed(_blank(text, resume))
             diagnostics += _context.diagnostics
             comments += _context.comments
             break
@@ -169,7 +188,7 @@ def _parse_locked(source: SourceFile, parser: Lark | None = None) -> tuple[ast.M
             if start > resume:  # the declarations before the broken one parsed fine: keep them
                 _context.reset(source)
                 try:
-                    decls += parser.parse(_blank(text[:start], resume))
+                    decls += parsed(_blank(text[:start], resume))
                     diagnostics += _context.diagnostics
                     comments += _context.comments
                 except UnexpectedInput:  # pragma: no cover - a prefix of a valid parse is valid

@@ -1,0 +1,109 @@
+"""A tight loop over Lark's own LALR tables, for text that parses.
+
+Lark's parser pays on every token for generality we do not use: a property
+for the state, a dictionary keyed by `Rule` objects (whose hash and equality
+are Python methods) for each reduction, asserts. Here the same tables are
+turned once into plain rows: a shift is the next state (an int), a reduction
+the rule's length, callback and left-hand side. Tokens come from the same
+lexer and indenter, and every callback is Lark's own, so the result is the
+one Lark would build.
+
+A token the table does not take returns `None`: the caller parses the text
+again with Lark's parser, which raises its own `UnexpectedInput`, so syntax
+errors, their expected sets and the recovery stay exactly Lark's.
+"""
+
+from __future__ import annotations
+
+from lark import Lark, Token
+from lark.exceptions import UnexpectedInput
+from lark.lexer import LexerThread
+from lark.parsers.lalr_analysis import Shift
+
+_END = "$END"
+
+
+class _Position:
+    """What the contextual lexer asks of the parser: the state on top of the stack."""
+
+    __slots__ = ("stack",)
+
+    def __init__(self, stack: list) -> None:
+        self.stack = stack
+
+    @property
+    def position(self):
+        return self.stack[-1]
+
+
+class FastParser:
+    def __init__(self, lark: Lark) -> None:
+        frontend = lark.parser
+        inner = frontend.parser.parser  # lark.parsers.lalr_parser._Parser
+        table = inner.parse_table
+        callbacks = inner.callbacks
+        start = lark.options.start[0]
+        self.lexer = frontend.lexer
+        self.start = table.start_states[start]
+        self.end = table.end_states[start]
+        self.token_callbacks = {k: v for k, v in callbacks.items() if isinstance(k, str)}
+        reductions: dict[int, tuple] = {}
+        self.rows: dict = {}
+        for state, actions in table.states.items():
+            row = {}
+            for symbol, (action, arg) in actions.items():
+                if action is Shift:
+                    row[symbol] = arg
+                else:
+                    key = id(arg)
+                    if key not in reductions:
+                        reductions[key] = (len(arg.expansion), callbacks[arg], arg.origin.name)
+                    row[symbol] = reductions[key]
+            self.rows[state] = row
+
+    def parse(self, text: str):
+        """The transformed result, or None where Lark's parser must take over."""
+        rows, end, token_callbacks = self.rows, self.end, self.token_callbacks
+        states = [self.start]
+        values: list = []
+        thread = LexerThread.from_text(self.lexer, text)
+        token = None
+        try:
+            for token in thread.lex(_Position(states)):
+                kind = token.type
+                while True:
+                    action = rows[states[-1]].get(kind)
+                    if action is None:
+                        return None
+                    if type(action) is int:
+                        states.append(action)
+                        callback = token_callbacks.get(kind)
+                        values.append(token if callback is None else callback(token))
+                        break
+                    size, callback, origin = action
+                    if size:
+                        children = values[-size:]
+                        del states[-size:]
+                        del values[-size:]
+                    else:
+                        children = []
+                    states.append(rows[states[-1]][origin])
+                    values.append(callback(children))
+        except UnexpectedInput:
+            return None
+        token = Token.new_borrow_pos(_END, "", token) if token is not None else Token(_END, "", 0, 1, 1)
+        while True:
+            action = rows[states[-1]].get(_END)
+            if action is None or type(action) is int:
+                return None
+            size, callback, origin = action
+            if size:
+                children = values[-size:]
+                del states[-size:]
+                del values[-size:]
+            else:
+                children = []
+            states.append(rows[states[-1]][origin])
+            values.append(callback(children))
+            if states[-1] == end:
+                return values[-1]
