@@ -105,8 +105,11 @@ class Craft:
         self.dead_air(shot, places, name_span, label)
 
     # ---- helpers ----------------------------------------------------------------------------------
-    def found(self, text: ast.Str, compiled: re.Pattern):
-        """(span, words) of each match in a string of the compiled file."""
+    def found(self, text: ast.Str, compiled: re.Pattern, table: bool = False):
+        """(span, words) of each match in a string of the compiled file; a `table`
+        pattern (one used for every string) is first looked for in the whole file."""
+        if table and not self.linter.may_hold(text, compiled):
+            return
         raw = self.linter.raw(text)
         if raw is None:
             return
@@ -164,7 +167,7 @@ class Craft:
             return
         cast = {id(s.decl) for s in shot.cast}
         for text in texts:
-            for span, name in self.found(text, named):
+            for span, name in self.found(text, named, table=True):
                 symbol = names[name]
                 if id(symbol.decl) not in cast and self.linter.first_time("W119", id(text), name):
                     self.linter.report("W119", f"`{name}` is named here but is not in `{job.name}`'s cast", span,
@@ -205,7 +208,7 @@ class Craft:
         compiled = _table_pattern("W121", "words")
         prose = [s for s in place.stmts if isinstance(s, (ast.Prose, ast.Beats))]
         for text in self.texts(prose):
-            for span, written in self.found(text, compiled):
+            for span, written in self.found(text, compiled, table=True):
                 means = table[" ".join(written.lower().split())]
                 if means not in allowed and self.linter.first_time("W121", id(text), written, id(framing)):
                     self.linter.report("W121", f"the prose says `{written}`, but the camera's framing is `{framing.name.text}`",

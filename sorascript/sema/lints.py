@@ -129,7 +129,7 @@ class _Corpus:
         found: set[int] = set()
         large = len(self.joined) > self.LARGE
         for compiled in patterns:
-            fast = _case_sensitive(compiled) if self.lowered is not None and large else None
+            fast = _case_sensitive(compiled) if self.lowered is not None and large and compiled.flags & re.I else None
             text = self.lowered if fast is not None else self.joined
             for match in (fast or compiled).finditer(text):
                 found.add(bisect.bisect_right(self.starts, match.start()) - 1)
@@ -138,7 +138,8 @@ class _Corpus:
     def counts(self, compiled: re.Pattern) -> dict[int, int]:
         """How many matches of the pattern each string holds (strings with none left out)."""
         found: dict[int, int] = {}
-        fast = _case_sensitive(compiled) if self.lowered is not None and len(self.joined) > self.LARGE else None
+        fast = (_case_sensitive(compiled) if self.lowered is not None and len(self.joined) > self.LARGE
+                and compiled.flags & re.I else None)
         for match in (fast or compiled).finditer(self.lowered if fast is not None else self.joined):
             index = bisect.bisect_right(self.starts, match.start()) - 1
             found[index] = found.get(index, 0) + 1
@@ -289,6 +290,9 @@ class Linter:
         self._shot_names: frozenset[str] | None = None
         self._characters = None
         self._adjectives: dict[int, int] = {}  # adjectives in each string of the file, by id
+        self._corpus: _Corpus | None = None
+        self._corpus_index: dict[int, int] = {}  # a string's place in the corpus, by id
+        self._holding: dict[re.Pattern, set[int]] = {}
         # Where the errors are, file by file, to tell a sound declaration from a broken one.
         self._errors: dict[str, list[int]] = {}
         for d in errors:
@@ -315,6 +319,18 @@ class Linter:
     def report(self, code: str, message: str, span: Span, label: str, **extra) -> None:
         extra.setdefault("help", self.table.get(code, {}).get("help", ()))
         self.found.append(make(code, message, span, label, **extra))
+
+    def may_hold(self, text: ast.Str, compiled: re.Pattern) -> bool:
+        """False when the pattern matches nowhere in this string of the file: the
+        file's strings are searched once per pattern, not once per string. (For a
+        fixed pattern of a table: each new pattern costs a search of the file.)"""
+        index = self._corpus_index.get(id(text))
+        if index is None:
+            return True
+        holding = self._holding.get(compiled)
+        if holding is None:
+            holding = self._holding[compiled] = set(self._corpus.matching(compiled))
+        return index in holding
 
     def raw(self, text: ast.Str) -> tuple[str, int] | None:
         """The source characters of a string in the compiled file, and where they start."""
@@ -355,6 +371,7 @@ class Linter:
         decls = [d for d in self.main.ast.decls if self.sound(d.span)]
         texts = list({id(t): t for t in module_texts(decls)}.values())
         corpus = _Corpus([(self.raw(t) or ("", 0))[0] for t in texts])
+        self._corpus, self._corpus_index = corpus, {id(text): index for index, text in enumerate(texts)}
         counted = corpus.counts(pattern("adjectives"))
         self._adjectives = {id(text): counted.get(index, 0) for index, text in enumerate(texts)}
         # Each lint looks closely only at the strings its patterns can match at all.
