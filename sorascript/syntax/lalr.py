@@ -15,6 +15,8 @@ errors, their expected sets and the recovery stay exactly Lark's.
 
 from __future__ import annotations
 
+from functools import partial
+
 from lark import Lark, Token
 from lark.exceptions import UnexpectedInput
 from lark.lexer import LexerThread
@@ -34,6 +36,31 @@ class _Position:
     @property
     def position(self):
         return self.stack[-1]
+
+
+class _Children:
+    """What an inlined rule (`_name`, and Lark's `__name_plus_N` helpers) gives
+    its parent, whose child filter reads only `.children`: Lark builds a whole
+    `Tree` through four calls for it."""
+
+    __slots__ = ("children",)
+
+    def __init__(self, children: list) -> None:
+        self.children = children
+
+
+def _lighter(rule, callback):
+    """The callback, with an inlined rule's default `Tree` replaced by `_Children`."""
+    if not rule.origin.name.startswith("_"):
+        return callback
+    if isinstance(callback, partial) and callback.args == (rule.origin.name,):
+        return _Children
+    builder = getattr(callback, "node_builder", None)
+    if isinstance(builder, partial) and builder.args == (rule.origin.name,) and hasattr(callback, "to_include"):
+        lighter = object.__new__(type(callback))
+        lighter.__dict__.update(callback.__dict__, node_builder=_Children)
+        return lighter
+    return callback
 
 
 class FastParser:
@@ -57,7 +84,7 @@ class FastParser:
                 else:
                     key = id(arg)
                     if key not in reductions:
-                        reductions[key] = (len(arg.expansion), callbacks[arg], arg.origin.name)
+                        reductions[key] = (len(arg.expansion), _lighter(arg, callbacks[arg]), arg.origin.name)
                     row[symbol] = reductions[key]
             self.rows[state] = row
 
