@@ -26,16 +26,13 @@ _END = "$END"
 
 
 class _Position:
-    """What the contextual lexer asks of the parser: the state on top of the stack."""
+    """What the contextual lexer asks of the parser: the state on top of the
+    stack, kept up to date by the loop (an attribute, read for every token)."""
 
-    __slots__ = ("stack",)
+    __slots__ = ("position",)
 
-    def __init__(self, stack: list) -> None:
-        self.stack = stack
-
-    @property
-    def position(self):
-        return self.stack[-1]
+    def __init__(self, state) -> None:
+        self.position = state
 
 
 class _Children:
@@ -95,8 +92,9 @@ class FastParser:
         values: list = []
         thread = LexerThread.from_text(self.lexer, text)
         token = None
+        position = _Position(self.start)  # the lexer reads it before each token, after the last one's shift
         try:
-            for token in thread.lex(_Position(states)):
+            for token in thread.lex(position):
                 kind = token.type
                 while True:
                     action = rows[states[-1]].get(kind)
@@ -104,6 +102,7 @@ class FastParser:
                         return None
                     if type(action) is int:
                         states.append(action)
+                        position.position = action
                         callback = token_callbacks.get(kind)
                         values.append(token if callback is None else callback(token))
                         break

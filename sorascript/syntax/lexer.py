@@ -50,7 +50,8 @@ class FastLexer:
         line, line_start = 1, 0
         match = self.master.match
         keywords, accepts, ignore = self.keywords, self.accepts, self.ignore
-        new_token = Token._future_new
+        make = str.__new__  # a Token made here, not through Token's Python constructor (the same fields)
+        token = None
         while pos < end_of_text:
             found = match(text, pos)
             if found is None:
@@ -68,16 +69,17 @@ class FastLexer:
                     kind = keyword
             if kind not in accepted:
                 break  # a token the state does not take: Lark's lexer decides, from here on
-            column = pos - line_start + 1
+            token = make(Token, value)
+            token.type, token.value, token.start_pos, token.end_pos = kind, value, pos, end
+            token.line, token.column = line, pos - line_start + 1
             if kind in _NEWLINE_TERMINALS and "\n" in value:
-                end_line = line + value.count("\n")
-                end_line_start = pos + value.rindex("\n") + 1
-            else:
-                end_line, end_line_start = line, line_start
-            token = new_token(kind, value, pos, line, column, end_line, end - end_line_start + 1, end)
-            lexer_state.last_token = token
-            line, line_start, pos = end_line, end_line_start, end
+                line += value.count("\n")
+                line_start = pos + value.rindex("\n") + 1
+            token.end_line, token.end_column = line, end - line_start + 1
+            pos = end
             yield token
+        if token is not None:
+            lexer_state.last_token = token
         if pos >= end_of_text:
             return
         counter = lexer_state.line_ctr

@@ -76,7 +76,7 @@ class Indenter(PostLex):
                 continue  # the file ends in a comment line
             if "\t" in indentation:
                 self._report_tab(token, indentation)
-            indent = sum(self.TAB_WIDTH if ch == "\t" else 1 for ch in indentation)
+            indent = len(indentation) + (self.TAB_WIDTH - 1) * indentation.count("\t")
             if indent > levels[-1]:
                 levels.append(indent)
                 yield Token.new_borrow_pos("_INDENT", indentation, token)
