@@ -45,6 +45,12 @@ _AFTER = re.compile(r"(?<![\w-])(?P<lead>shot|the)\s+(?P<words>[\w-]+(?:[ \t]+[\
 _BEFORE = re.compile(r"(?<![\w-])(?P<words>(?:[\w-]+[ \t]+){0,3}[\w-]+)[ \t]+shot(?![\w-])", re.I)
 
 
+@lru_cache(maxsize=None)
+def _focal_pattern(gauge_after: str) -> re.Pattern:
+    """A focal length written in a style ("85mm"), not a film gauge ("35mm film")."""
+    return re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*mm\b(?!\s*" + gauge_after + r")", re.I)
+
+
 @lru_cache(maxsize=1)
 def _phrases() -> re.Pattern:
     from sorascript.sema.lints import rules
@@ -88,6 +94,7 @@ class Craft:
     def __init__(self, linter) -> None:
         self.linter = linter
         self.table = linter.table
+        self._times: dict = {}
 
     def shot(self, job, shot, name_span, label: str) -> None:
         places = contexts(shot.view, shot.duration)
@@ -117,6 +124,14 @@ class Craft:
         for match in compiled.finditer(body):
             yield self.linter.span(begin, match.start(), match.end()), match.group(0)
 
+    def times(self, items, window: Window) -> dict:
+        """`block_times`, once per block and window for the shot's checks."""
+        key = (id(items), window)
+        found = self._times.get(key)
+        if found is None:
+            found = self._times[key] = block_times(items, window)
+        return found
+
     def texts(self, stmts):
         from sorascript.sema.lints import stmt_texts
 
@@ -137,7 +152,7 @@ class Craft:
         if not focals:
             return
         table = self.table["W118"]
-        focal = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*mm\b(?!\s*" + table["gauge_after"] + r")", re.I)
+        focal = _focal_pattern(table["gauge_after"])
         types = _table_pattern("W118", "lens_types")
         shown = ", ".join(f"{f:g}mm" for f in sorted(focals))
         style = shot.view.first(ast.StyleRef, ast.StyleText, ast.StyleBlock)
@@ -286,7 +301,7 @@ class Craft:
                         covered.append((move.start, move.end))
                         timed = True  # the writer is timing the shot: a gap is a choice, or a slip
                 elif isinstance(stmt, (ast.Beats, ast.Dialogue, ast.Sound)):
-                    times = block_times(stmt.items, place.window)
+                    times = self.times(stmt.items, place.window)
                     for item in stmt.items:
                         if id(item) not in times or isinstance(item, ast.Pause):
                             continue
@@ -373,7 +388,7 @@ class Craft:
         said = []
         for stmt in place.stmts:
             if isinstance(stmt, (ast.Dialogue, ast.Beats)):
-                times = block_times(stmt.items, place.window)
+                times = self.times(stmt.items, place.window)
                 said += [(times[id(i)], i, stmt) for i in stmt.items if isinstance(i, ast.Line)]
         said.sort(key=lambda s: s[0])
         for index, ((start, end), line, block) in enumerate(said):
@@ -387,6 +402,7 @@ class Craft:
                                        secondary=[Label(line.text.span, "said at the same time")])
 
 
+@lru_cache(maxsize=None)
 def _hue_family(hex_colour: str) -> str | None:
     """"warm" (reds, oranges, yellows), "cool" (cyans, blues), or None (greys, greens, purples)."""
     value = hex_colour.lstrip("#")

@@ -405,6 +405,8 @@ class Linter:
 
     def job_sound(self, job) -> bool:
         """The job's declaration, and every statement it inherits, are free of errors."""
+        if not self._errors:
+            return True
         if not self.sound(job.symbol.decl.span):
             return False
         return job.view is None or all(self.sound(s.span) for s in job.view.stmts)
