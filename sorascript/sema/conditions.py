@@ -48,12 +48,17 @@ def _pattern(words: tuple[str, ...]) -> re.Pattern:
     return re.compile(r"(?<![\w-])(" + "|".join(re.escape(w) for w in ordered) + r")(?![\w-])", re.I)
 
 
+@cache
+def _table(name: str) -> re.Pattern:
+    return _pattern(tuple(HOURS if name == "hours" else WEATHER))
+
+
 def times_in(text: str) -> list[str]:
-    return [m.group(1).lower() for m in _pattern(tuple(HOURS)).finditer(text)]
+    return [m.group(1).lower() for m in _table("hours").finditer(text)]
 
 
 def weather_in(text: str) -> list[str]:
-    return [m.group(1).lower() for m in _pattern(tuple(WEATHER)).finditer(text)]
+    return [m.group(1).lower() for m in _table("weather").finditer(text)]
 
 
 def times_disagree(first: list[str], second: list[str]) -> bool:

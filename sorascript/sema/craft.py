@@ -95,6 +95,7 @@ class Craft:
         self.linter = linter
         self.table = linter.table
         self._times: dict = {}
+        self._prose: dict = {}
 
     def shot(self, job, shot, name_span, label: str) -> None:
         places = contexts(shot.view, shot.duration)
@@ -130,6 +131,13 @@ class Craft:
         found = self._times.get(key)
         if found is None:
             found = self._times[key] = block_times(items, window)
+        return found
+
+    def prose_texts(self, place: Context) -> list:
+        """The strings of the place's prose and beats: what the frame shows."""
+        found = self._prose.get(id(place))
+        if found is None:
+            found = self._prose[id(place)] = self.texts([s for s in place.stmts if isinstance(s, (ast.Prose, ast.Beats))])
         return found
 
     def texts(self, stmts):
@@ -221,8 +229,7 @@ class Craft:
         allowed = place.framings
         table = self.table["W121"]["words"]
         compiled = _table_pattern("W121", "words")
-        prose = [s for s in place.stmts if isinstance(s, (ast.Prose, ast.Beats))]
-        for text in self.texts(prose):
+        for text in self.prose_texts(place):
             for span, written in self.found(text, compiled, table=True):
                 means = table[" ".join(written.lower().split())]
                 if means not in allowed and self.linter.first_time("W121", id(text), written, id(framing)):
@@ -365,7 +372,7 @@ class Craft:
         framing = place.framing()
         far = framing if framing is not None and framing.name.text in table["framings"] else None
         hidden = _table_pattern("W126", "hidden", raw=True)
-        texts = self.texts([s for s in place.stmts if isinstance(s, (ast.Prose, ast.Beats))])
+        texts = self.prose_texts(place)
         sentences = [s for text in texts if hidden.search(text.value)
                      for s in re.split(r"(?<=[.;!?])\s+", text.value)]
         for line in lines:

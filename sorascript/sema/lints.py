@@ -573,8 +573,9 @@ class Linter:
                 continue
             visual = [s for s in stmts if not isinstance(s, (ast.Cut, ast.Variant, ast.Camera, ast.Sound))]
             texts = [t for t in stmt_texts(visual, sound=False)]
+            hands = pattern("hands")
             for text in texts:
-                if not self.first_time("W104", id(text), id(framing)):
+                if not self.may_hold(text, hands) or not self.first_time("W104", id(text), id(framing)):
                     continue
                 for start, end, word, _, begin in self.hits("W104", text, [pattern("hands")]):
                     span = self.span(begin, start, end)
@@ -609,13 +610,11 @@ class Linter:
         stacked = pattern("stacked")
         adjectives = pattern("adjectives")
         for text in stmt_texts(shot.view.stmts):
-            if not self.first_time("W106", id(text)):
-                continue
             count = self._adjectives.get(id(text))
             if count is None:  # a string of another file
                 raw = self.raw(text)
                 count = len(adjectives.findall(raw[0])) if raw is not None else 0
-            if count <= table["max_stacked_adjectives"]:
+            if count <= table["max_stacked_adjectives"] or not self.first_time("W106", id(text)):
                 continue
             for start, end, words, _, begin in self.hits("W106", text, [stacked]):
                 count = len(pattern("adjectives").findall(words))
