@@ -64,13 +64,15 @@ def _compiled(template: str) -> tuple:
 def fill(template: str, fields: dict) -> str:
     out = []
     for part in _compiled(template):
-        if isinstance(part, str):
+        kind = type(part)
+        if kind is str:
             out.append(part)
-        elif isinstance(part, _Field):
-            out.append(part.filter(str(fields.get(part.name) or "")))
-        elif all(fields.get(p.name) for p in part if isinstance(p, _Field)):
+        elif kind is _Field:
+            value = fields.get(part.name)
+            out.append(part.filter(str(value)) if value else "")
+        elif all(fields.get(p.name) for p in part if type(p) is _Field):
             # an optional group: said only when every field in it has a value
-            out.extend(p if isinstance(p, str) else p.filter(str(fields[p.name])) for p in part)
+            out.extend(p if type(p) is str else p.filter(str(fields[p.name])) for p in part)
     return "".join(out)
 
 
