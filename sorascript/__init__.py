@@ -1,3 +1,3 @@
 """SoraScript: a checked shot-list language for AI video, and its compiler `sorac`."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

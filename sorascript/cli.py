@@ -163,10 +163,10 @@ def check(
 ) -> None:
     """Check .shot files and print their diagnostics. Exit 0 when clean or
     warnings only, 1 on errors, 2 on usage or I/O errors."""
+    _short_lived()
     from sorascript import driver
     from sorascript.diagnostics.render import render_human, render_json, render_short
 
-    _short_lived()
     options = _options(allow, deny)
     results = [driver.check(path, options) for path in files]
     io_failed = False
@@ -210,10 +210,10 @@ def compile_(
 ) -> None:
     """Check a .shot file, then lower it to a plan of Videos API requests.
     The plan goes to stdout (or -o); diagnostics go to stderr."""
+    _short_lived()
     from sorascript import driver
     from sorascript.diagnostics.render import render_human
 
-    _short_lived()
     result = driver.compile(file, _options(allow, deny))
     if result.problem:
         _fail(str(result.problem))
@@ -779,6 +779,9 @@ def export(
 
 
 def main() -> None:
+    import gc
+
+    gc.enable()  # off while the modules loaded (`__main__`); short commands turn it off again
     try:
         app(prog_name="sorac")
     except SystemExit as done:
