@@ -20,6 +20,7 @@ from functools import partial
 from lark import Lark, Token
 from lark.exceptions import UnexpectedInput
 from lark.lexer import LexerThread
+from lark.parse_tree_builder import ChildFilterLALR_NoPlaceholders
 from lark.parsers.lalr_analysis import Shift
 
 _END = "$END"
@@ -47,17 +48,48 @@ class _Children:
 
 
 def _lighter(rule, callback):
-    """The callback, with an inlined rule's default `Tree` replaced by `_Children`."""
+    """The callback, with an inlined rule's default `Tree` replaced by `_Children`;
+    a list rule that extends its own first child (`__x_plus_N: __x_plus_N item`)
+    appends to that child's list in place instead of filtering into a new one."""
     if not rule.origin.name.startswith("_"):
         return callback
     if isinstance(callback, partial) and callback.args == (rule.origin.name,):
         return _Children
     builder = getattr(callback, "node_builder", None)
-    if isinstance(builder, partial) and builder.args == (rule.origin.name,) and hasattr(callback, "to_include"):
-        lighter = object.__new__(type(callback))
-        lighter.__dict__.update(callback.__dict__, node_builder=_Children)
-        return lighter
-    return callback
+    if not (isinstance(builder, partial) and builder.args == (rule.origin.name,)
+            and isinstance(callback, ChildFilterLALR_NoPlaceholders)):
+        return callback
+    include = list(callback.to_include)
+    if include and include[0] == (0, True):
+        return _extending(include[1:])
+    lighter = ChildFilterLALR_NoPlaceholders(include, _Children)
+    return lighter
+
+
+def _extending(rest: list[tuple[int, bool]]):
+    """`head.children` grown by the other children (each one's own children where
+    it is inlined too), `head` given back: no new list, no new holder."""
+    if rest == [(1, False)]:
+        def extend(children):
+            head = children[0]
+            head.children.append(children[1])
+            return head
+    elif rest == [(1, True)]:
+        def extend(children):
+            head = children[0]
+            head.children += children[1].children
+            return head
+    else:
+        def extend(children):
+            head = children[0]
+            kids = head.children
+            for index, inlined in rest:
+                if inlined:
+                    kids += children[index].children
+                else:
+                    kids.append(children[index])
+            return head
+    return extend
 
 
 class FastParser:
