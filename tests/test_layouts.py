@@ -230,3 +230,45 @@ def test_a_first_mention_is_outside_quotes_and_not_a_possessive():
     assert with_appositive("He sees Theo.", 12, "a boy") == "He sees Theo, a boy."
     assert mention("theodore waits", "Theo") is None
     assert layout.mention("THEO waits", "Theo") == 4
+
+
+INTERLEAVED = '''model tl:
+    api-model "tl"
+    sizes 1280x720
+    audio yes
+    layout LAYOUT
+
+character mara:
+    "woman in her 30s"
+
+shot kitchen:
+    model tl
+    size 1280x720
+    duration 12s
+    "A kitchen."
+    cast mara
+    beats:
+        "Mara pours tea ALPHA"
+        mara: "Tea? BRAVO"
+        "She sits DELTA"
+        narrator: "She always sat there. ECHO"
+        cue "music swells FOXTROT"
+'''
+
+
+@pytest.mark.parametrize("name", LAYOUTS)
+def test_untimed_beats_lines_and_cues_keep_their_written_order(tmp_path, name):
+    """LANGUAGE.md 4: untimed beats interleave lines and cues, lowered in that
+    order; in every profile, and in the job's timeline, a line written after a
+    beat comes no earlier than that beat."""
+    plan = compile_in(tmp_path, INTERLEAVED.replace("LAYOUT", name))
+    text = prompts(plan)["kitchen"]
+    words = ["ALPHA", "BRAVO", "DELTA", "ECHO"] + (["FOXTROT"] if name != "paragraph" else [])
+    order = [text.index(w) for w in words]
+    assert order == sorted(order), text
+    timeline = next(j for j in plan["jobs"] if j["name"] == "kitchen")["timeline"]
+    beats = {b["text"].split()[-1]: b["start_s"] for b in timeline["beats"]}
+    lines = {line["text"].split()[-1]: line["start_s"] for line in timeline["lines"]}
+    assert beats == {"ALPHA": 0.0, "DELTA": 6.0}
+    assert lines["BRAVO"] == 0.0 and lines["ECHO"] == 6.0
+    assert [s["start_s"] for s in timeline["sounds"]] == [6.0]

@@ -105,7 +105,9 @@ def block_times(items, window: Window) -> dict[int, tuple[int, int | None]]:
     beats share the window in order, the last to its end); a line at its `at`,
     else after what was said before it in the block, for as long as it takes
     to say; a pause after what came before; a sound at its point (no end), over
-    its range, or untimed, over the whole window. The checks, the prompt and
+    its range, or untimed, over the rest of the window. In a `beats:` block what
+    is written after a beat starts no earlier than that beat: lines, pauses and
+    sounds between beats keep their written order. The checks, the prompt and
     the plan's timeline all use these times."""
     out: dict[int, tuple[int, int | None]] = {}
     untimed = [b for b in items if isinstance(b, ast.Beat) and b.timing is None]
@@ -114,25 +116,30 @@ def block_times(items, window: Window) -> dict[int, tuple[int, int | None]]:
         start = window.start + index * share
         out[id(beat)] = (start, window.end if index == len(untimed) - 1 else start + share)
     cursor = window.start
+    floor = window.start  # where the last beat above starts: what is written after a beat happens during it
     for item in items:
-        if isinstance(item, ast.Beat) and item.timing is not None:
-            bounds = range_ms(item.timing)
-            if bounds:
-                out[id(item)] = bounds
+        if isinstance(item, ast.Beat):
+            if item.timing is not None:
+                bounds = range_ms(item.timing)
+                if bounds:
+                    out[id(item)] = bounds
+            if id(item) in out:
+                floor = out[id(item)][0]
         elif isinstance(item, ast.Pause):
             length = ms(item.duration) if item.duration is not None else DEFAULT_PAUSE_MS
+            cursor = max(cursor, floor)
             out[id(item)] = (cursor, cursor + (length or 0))
             cursor += length or 0
         elif isinstance(item, ast.Line):
             at = ms(item.timing.at) if isinstance(item.timing, ast.TimePoint) else None
-            start = cursor if at is None else at
+            start = max(cursor, floor) if at is None else at
             said = speaking_ms(item.text.value)
             out[id(item)] = (start, max(start, min(start + said, window.end)))
             cursor = max(cursor, start + said)
         elif isinstance(item, ast.SoundLine):
             at = ms(item.timing.at) if isinstance(item.timing, ast.TimePoint) else None
             bounds = range_ms(item.timing) if isinstance(item.timing, ast.TimeRange) else None
-            out[id(item)] = (at, None) if at is not None else bounds or (window.start, window.end)
+            out[id(item)] = (at, None) if at is not None else bounds or (floor, window.end)
     return out
 
 
@@ -453,13 +460,18 @@ class TimeChecker:
         first_start = None
         spoken = 0
         said: tuple[ast.Line, int, int] | None = None  # the last line, and when it is spoken
+        beats = block_times(items, window) if any(isinstance(i, ast.Beat) for i in items) else {}
+        floor = window.start  # as in `block_times`: what follows a beat starts no earlier than it
         for item in items:
-            if isinstance(item, ast.Pause):
+            if isinstance(item, ast.Beat):
+                floor = beats[id(item)][0] if id(item) in beats else floor
+            elif isinstance(item, ast.Pause):
                 length = ms(item.duration) if item.duration is not None else DEFAULT_PAUSE_MS
+                cursor = max(cursor, floor)
                 cursor += length or 0
                 spoken += length or 0
             elif isinstance(item, ast.Line):
-                start = cursor
+                start = max(cursor, floor)
                 if isinstance(item.timing, ast.TimePoint) and ms(item.timing.at) is not None:
                     start = ms(item.timing.at)
                     if not window.start <= start < window.end:
