@@ -258,7 +258,7 @@ shot kitchen:
 
 @pytest.mark.parametrize("name", LAYOUTS)
 def test_untimed_beats_lines_and_cues_keep_their_written_order(tmp_path, name):
-    """LANGUAGE.md 4: untimed beats interleave lines and cues, lowered in that
+    """docs/language.md: untimed beats interleave lines and cues, lowered in that
     order; in every profile, and in the job's timeline, a line written after a
     beat comes no earlier than that beat."""
     plan = compile_in(tmp_path, INTERLEAVED.replace("LAYOUT", name))
