@@ -507,6 +507,19 @@ def _cost_table(rows) -> tuple[float | None, int]:
     return total, unknown
 
 
+def _is_base_url(url: str) -> bool:
+    """An http(s) URL with a host, and a port that is a port (`:abc` and
+    `:99999` are not)."""
+    from urllib.parse import urlparse
+
+    try:
+        parts = urlparse(url)
+        port = parts.port  # raises ValueError for a port that is not one
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and (port is None or 0 < port < 65536)
+
+
 def _refuse_retired(base_url: str, rows) -> None:
     """OpenAI's own endpoint no longer renders its retired models: say so before sending anything."""
     from urllib.parse import urlparse
@@ -649,7 +662,7 @@ def render(
     if len(server) > 1:
         _fail("--server takes one URL (spreading jobs over several servers is not supported yet)")
     base_url = (server[0] if server else None) or os.environ.get("OPENAI_BASE_URL") or settings.server
-    if base_url is not None and not base_url.startswith(("http://", "https://")):
+    if base_url is not None and not _is_base_url(base_url):
         _fail(f"--server takes a base URL such as http://127.0.0.1:30010/v1, not {base_url!r}")
     max_spend = _budget(budget)
     try:

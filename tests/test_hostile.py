@@ -360,3 +360,25 @@ def test_an_internal_error_is_one_line_and_exit_3(tmp_path, monkeypatch, capsys)
     assert exit.value.code == 3
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "internal error" in err and "bug" in err and "Traceback" not in err
+
+
+# ---- found by a black-box review ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("camera", [
+    "        dolly-in\n        0s..2s pan left 10deg\n",
+    "        pan left 10deg\n        0s..2s swish left\n",
+])
+def test_an_unknown_move_beside_another_is_e210_not_a_crash(tmp_path, camera):
+    (tmp_path / "a.shot").write_text('shot a:\n    duration 4s\n    "x"\n    camera:\n' + camera, encoding="utf-8")
+    done = run_sorac("check", "--format", "short", "a.shot", cwd=tmp_path)
+    assert done.returncode == 1, done.stderr
+    assert "E210" in done.stdout + done.stderr and "internal error" not in done.stderr
+
+
+@pytest.mark.parametrize("url", ["http://localhost:abc/v1", "http://127.0.0.1:99999/v1", "http:///v1"])
+def test_a_server_url_with_a_bad_port_or_no_host_is_a_usage_error(tmp_path, url):
+    (tmp_path / "a.shot").write_text('shot a:\n    duration 4s\n    "x"\n', encoding="utf-8")
+    done = run_sorac("render", "a.shot", "--server", url, "--yes", cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert "--server takes a base URL" in done.stderr and "internal error" not in done.stderr
