@@ -362,6 +362,13 @@ class DeclChecker:
         if decl.base is not None:
             self.resolve(decl.base, ("shot",), "`from`")
         self.shot_body(decl.stmts, f"shot `{decl.name.text}`")
+        seen: dict[str, ast.Variant] = {}
+        for variant in (s for s in decl.stmts if isinstance(s, ast.Variant)):
+            first = seen.setdefault(variant.name.text, variant)
+            if first is not variant:  # its job would be the first one's: one of the two would be lost
+                self.report(make("E203", f"variant `{variant.name.text}` is declared twice in shot `{decl.name.text}`",
+                                 variant.name.span, "again here", secondary=[Label(first.name.span, "first here")],
+                                 help="each variant is a job of its own, `SHOT.NAME`: rename one, or merge the two"))
 
     def sequence_decl(self, decl: ast.SequenceDecl) -> None:
         self.set_once([i for i in decl.items if isinstance(i, ast.Conform)], f"sequence `{decl.name.text}`")
