@@ -10,6 +10,8 @@ same resolved times, so the prompt says what was checked.
 
 from __future__ import annotations
 
+import bisect
+
 import re
 from dataclasses import dataclass
 
@@ -461,7 +463,8 @@ class TimeChecker:
         cursor = window.start
         first_start = None
         spoken = 0
-        said: tuple[ast.Line, int, int] | None = None  # the last line, and when it is spoken
+        starts: list[int] = []  # when each line that overlaps none before it is spoken, in time order
+        spoken_at: list[tuple[ast.Line, int, int]] = []
         beats = block_times(items, window) if any(isinstance(i, ast.Beat) for i in items) else {}
         floor = window.start  # as in `block_times`: what follows a beat starts no earlier than it
         for item in items:
@@ -481,8 +484,12 @@ class TimeChecker:
                     if first_start is not None and start < cursor:
                         spoken -= min(cursor - start, spoken)  # it starts before the pause (or line) above ends
                 need = speaking_ms(item.text.value)
-                if said is not None and said[1] <= start < said[2]:
-                    self.overlapping_lines(item, start, said)
+                index = bisect.bisect_right(starts, start) - 1  # the lines kept are disjoint: only this one can hold `start`
+                if index >= 0 and spoken_at[index][1] <= start < spoken_at[index][2]:
+                    self.overlapping_lines(item, start, spoken_at[index])
+                else:
+                    starts.insert(index + 1, start)
+                    spoken_at.insert(index + 1, (item, start, start + need))
                 if first_start is None:
                     first_start = start
                 if start + need > window.end:
@@ -497,7 +504,6 @@ class TimeChecker:
                     return
                 spoken += need
                 cursor = start + need
-                said = (item, start, start + need)
         if first_start is None:
             return
         available = window.end - first_start
