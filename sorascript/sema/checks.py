@@ -164,7 +164,9 @@ class DeclChecker:
         seen: dict[str, object] = {}
         for item in items:
             kind = getattr(item, "KIND", None)
-            if kind not in ast.SET_ONCE_KINDS:
+            if isinstance(item, ast.Param):  # one value per field: `param seed` is the seed, as `seed` is
+                kind = "seed" if item.name.text == "seed" else f"param {item.name.text}"
+            elif kind not in ast.SET_ONCE_KINDS:
                 continue
             if kind in seen:
                 self.report(make(
@@ -595,9 +597,14 @@ class DeclChecker:
                              "too many", help="render a few takes, pick one, and render again if needed"))
 
     def seed(self, stmt: ast.Seed) -> None:
-        if self.integer(stmt.value, "`seed`", positive=False) and not 0 <= stmt.value.value <= 2**32 - 1:
-            self.report(make("E602", f"`seed` must be from 0 to 4294967295, found `{stmt.value.text}`", stmt.value.span,
-                             "out of range"))
+        value = stmt.value
+        # Not the bound of counts (`takes`, at most 10000): a seed is any whole number a literal can write.
+        if value is not None and value.kind == "integer":
+            if value.value < 0:
+                self.report(make("E602", f"`seed` must be 0 or more, found `{value.text}`", value.span, "negative",
+                                 help="a seed is a whole number from 0 up; leave `seed` out for a random one"))
+        else:
+            self.integer(value, "`seed`", positive=False)
 
     def param(self, stmt: ast.Param) -> None:
         value = stmt.value
