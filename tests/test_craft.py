@@ -64,6 +64,12 @@ def test_a_named_character_not_in_the_cast(tmp_path):
     assert craft(tmp_path, text) == [("W119", "Theo")]
 
 
+def test_a_character_named_inside_a_cut_and_not_cast(tmp_path):
+    text = CHARACTERS + shot('    cast ines\n    cut 0s..2s:\n        "Theo runs along the pier."\n'
+                             '    cut 2s..4s:\n        beats:\n            "Ines calls after Theo"\n')
+    assert [f for f in craft(tmp_path, text) if f[0] == "W119"] == [("W119", "Theo"), ("W119", "Theo")]
+
+
 @pytest.mark.parametrize("body", [
     '    cast ines, theo\n    beats:\n        0s..4s "Ines waves to Theo"\n',
     '    cast ines\n    beats:\n        0s..4s "Ines waves"\n    dialogue:\n        theo: "Hi!"\n',  # a speaker is cast

@@ -99,7 +99,7 @@ class Craft:
 
     def shot(self, job, shot, name_span, label: str) -> None:
         places = contexts(shot.view, shot.duration)
-        texts = self.texts(shot.view.stmts)
+        texts = [t for place in places for t in self.texts(place.stmts)]  # the shot's and every cut's
         self.style_optics(shot)
         self.uncast(job, shot, texts)
         self.place_and_time(shot)
