@@ -90,6 +90,16 @@ def test_names_keep_their_case_or_their_display_name(tmp_path):
     assert "DJ Kool, a DJ in a gold jacket, spins" in said
 
 
+def test_names_introduced_where_no_prose_names_them_keep_their_case_too(tmp_path):
+    text = ('prop ikea_box:\n    "a flat-pack box"\nprop mc20:\n    "a white sports car"\n'
+            'character deShawn:\n    "a young man"\n'
+            'shot s:\n    "A car park at night."\n    props ikea_box, mc20\n    cast deShawn\n')
+    said = prompts(tmp_path, text)["s"]
+    assert "Ikea" not in said and "Mc20" not in said and "DeShawn" not in said
+    assert "ikea box, a flat-pack box, is in frame" in said and "mc20, a white sports car, is in frame" in said
+    assert "deShawn, a young man, is in frame" in said
+
+
 def test_stdlib_styles_name_no_lens_and_the_shot_s_lens_wins(tmp_path):
     text = 'import "std/styles"\nshot s:\n    "A pier."\n    camera:\n        lens 85mm\n    style kodak-warm\n'
     said = prompts(tmp_path, text)["s"]
