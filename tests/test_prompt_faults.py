@@ -60,6 +60,13 @@ def test_a_style_of_only_a_film_stock_has_no_empty_style_line(tmp_path):
     assert said == "A plaza.\n\nFilm: Kodak Vision3 500T\n"
 
 
+def test_a_location_s_weather_written_with_a_capital_goes_on_in_small_letters(tmp_path):
+    text = ('location plaza:\n    "an urban plaza"\n    time "Late afternoon"\n    weather "Steady drizzle, calm water."\n'
+            'shot s:\n    setting plaza\n    "A skateboarder waits."\n')
+    said = prompts(tmp_path, text)["s"]
+    assert "Late afternoon; steady drizzle, calm water." in said and "; Steady" not in said
+
+
 def test_no_capitals_inside_a_list(tmp_path):
     text = ('shot s:\n    "A parlour."\n    lighting:\n        key "fireplace glow" from camera-left\n'
             '        "Firelight on her face; candlelight makes gentle shadows."\n')

@@ -133,7 +133,9 @@ class Gatherer:
         for place in places:  # the shot's own words, or its location's (said alike in every shot)
             content.phrase("setting", "setting" if stmt.text is not None else "location", say.sentence(place))
         if facts:
-            content.phrase("setting", "location", say.sentence("; ".join(say.clause(f) for f in facts)))
+            # one sentence: a fact after the first goes on in small letters ("Late afternoon; steady drizzle")
+            joined = "; ".join(say.clause(f) if i == 0 else say.lower_start(say.clause(f)) for i, f in enumerate(facts))
+            content.phrase("setting", "location", say.sentence(joined))
 
     def prose(self, stmt: ast.Prose, content: Content) -> None:
         content.add("description", stmt.text.value)
