@@ -67,6 +67,17 @@ def test_a_location_s_weather_written_with_a_capital_goes_on_in_small_letters(tm
     assert "Late afternoon; steady drizzle, calm water." in said and "; Steady" not in said
 
 
+def test_a_location_the_prose_already_says_is_not_said_twice(tmp_path):
+    text = ('location plaza:\n    "An urban plaza"\n    time "Late afternoon"\n    weather "dry, a light breeze"\n'
+            'shot s:\n    setting plaza\n    "A skateboarder rolls through an urban plaza in the late afternoon."\n')
+    said = prompts(tmp_path, text)["s"]
+    assert said.lower().count("urban plaza") == 1 and said.lower().count("late afternoon") == 1
+    assert said.startswith("Dry, a light breeze. A skateboarder rolls through an urban plaza in the late afternoon.")
+    # a word inside another word is not the same words: "dusk" is not said by "dusky"
+    text = ('location pier:\n    "a wooden pier"\n    time "dusk"\nshot s:\n    setting pier\n    "A dusky sky over the water."\n')
+    assert prompts(tmp_path, text)["s"].startswith("A wooden pier. Dusk. A dusky sky")
+
+
 def test_no_capitals_inside_a_list(tmp_path):
     text = ('shot s:\n    "A parlour."\n    lighting:\n        key "fireplace glow" from camera-left\n'
             '        "Firelight on her face; candlelight makes gentle shadows."\n')

@@ -10,6 +10,8 @@ the one lowering of `layout.py`, which lays it out as the profile's table in
 
 from __future__ import annotations
 
+import re
+
 from sorascript import vocab
 from sorascript.lower import phrasing as say
 from sorascript.lower.content import Content, gathered
@@ -111,24 +113,31 @@ def grade(item) -> str:
 
 
 def drop_repeated_setting(content: Content) -> None:
-    """The parts of a shot's own `setting "…"` its prose already says, left out:
-    "An urban plaza, late afternoon." before "… in an urban plaza" says only
-    "Late afternoon.". A location is said whole, in the same words in every shot."""
+    """The parts of the setting the shot's prose already says, left out: its own
+    `setting "…"`, or its location's words and time and weather. "An urban plaza,
+    late afternoon." before "… through an urban plaza in the late afternoon"
+    says nothing; the prose carries the place in that shot."""
     prose = " ".join(content.texts("description")).lower()
     if not prose:
         return
     kept = []
     for piece in content.buckets.get("setting", ()):
-        if piece.kind != "setting":
+        if piece.kind not in ("setting", "location"):
             kept.append(piece)
             continue
-        parts = [p for p in piece.text.rstrip(".").split(", ")]
-        left = [p for p in parts if _bare(p) not in prose or len(_bare(p)) < 4]
-        if left == parts:
+        parts = re.split(r"(, |; )", piece.text.rstrip("."))  # parts, and the separators between them
+        left = [(parts[i - 1] if i else "", part) for i, part in enumerate(parts) if i % 2 == 0
+                if not _says(prose, _bare(part))]
+        if len(left) == (len(parts) + 1) // 2:
             kept.append(piece)
         elif left:
-            kept.append(piece._replace(text=say.sentence(", ".join(left))))
+            kept.append(piece._replace(text=say.sentence(left[0][1] + "".join(sep + part for sep, part in left[1:]))))
     content.buckets["setting"] = kept
+
+
+def _says(prose: str, part: str) -> bool:
+    """The prose holds these words, as words (a part under four letters never counts)."""
+    return len(part) >= 4 and re.search(rf"(?<![\w-]){re.escape(part)}(?![\w-])", prose) is not None
 
 
 def _bare(part: str) -> str:
