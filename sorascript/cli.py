@@ -706,6 +706,13 @@ def render(
             _fail((over + "; " if over else "") + "no terminal to ask: pass --yes to render, or --budget $N to "
                   "render when the known total is within $N")
     embedded = None
+    if base_url is not None and any(row.state != "cached" for row in rows):  # all cached: no server needed
+        from sorascript.render.client import unreachable
+
+        why = unreachable(base_url)
+        if why is not None:
+            _fail(f"no server answers at {base_url} ({why}): start it, or point --server, OPENAI_BASE_URL or "
+                  "sorac.toml's [render] server at one; nothing was sent")
     if base_url is None:
         from sorascript.serve import AnimaticServer, ServerError, ServerOptions
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from rendertools import MODEL, REEL, project, sorac
+from rendertools import MODEL, REEL, Served, project, sorac
 from sorascript.render.media import frame_pixels, probe
 
 SECRET = "sk-test-SECRET-123"
@@ -77,6 +77,15 @@ def test_openais_endpoint_with_a_retired_model_is_refused_before_anything_is_sen
     assert done.returncode == 2
     assert "retired on 2026-09-24" in done.stderr and "SGLang Diffusion" in done.stderr and "vLLM-Omni" in done.stderr
     assert not (tmp_path / ".sorac").exists()
+
+
+def test_a_server_nobody_runs_is_said_at_once_and_nothing_is_sent(tmp_path):
+    project(tmp_path)
+    url = closed_port()
+    done = sorac("render", "reel.shot", "--server", url, "--yes", cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert f"no server answers at {url} (connection refused)" in done.stderr
+    assert "nothing was sent" in done.stderr and "internal error" not in done.stderr
 
 
 TWO_SIZES = MODEL + '\nshot wide:\n    "A field."\n\nshot tall:\n    "A tower."\n    size 90x160\n' \
@@ -164,11 +173,14 @@ def test_the_api_key_is_never_written_anywhere(tmp_path):
             sorac("assemble", "reel.shot", cwd=tmp_path, env=env),
             sorac("export", "reel.shot", "--otio", "reel.otio", cwd=tmp_path, env=env)]
     assert runs[1].returncode == 0, runs[1].stderr
-    # a server that refuses every job, so that error messages are written too
-    refusing = sorac("render", "reel.shot", "--yes", "--server", closed_port(), "--timeout", "3", "--only", "doomed",
-                     cwd=tmp_path, env=env)
+    # a server that fails the job, so that error messages are written too, and one nobody runs
+    with Served("--latency", "0.2", "--fail-prompt", "the server refuses") as failing:
+        refusing = sorac("render", "reel.shot", "--yes", "--server", failing.base_url, "--only", "doomed",
+                         cwd=tmp_path, env=env)
     assert refusing.returncode == 1 and "FAILED" in refusing.stderr
-    runs.append(refusing)
+    nobody = sorac("render", "reel.shot", "--yes", "--server", closed_port(), "--only", "doomed", cwd=tmp_path, env=env)
+    assert nobody.returncode == 2 and "no server answers" in nobody.stderr
+    runs += [refusing, nobody]
     for run in runs:
         assert SECRET not in run.stdout and SECRET not in run.stderr
     written = [p for folder in (tmp_path / ".sorac", tmp_path / "renders") for p in folder.rglob("*") if p.is_file()]

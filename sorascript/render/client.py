@@ -102,6 +102,33 @@ class Upload:
         return (self.name, self.data, self.media_type)
 
 
+def unreachable(base_url: str, timeout_s: float = 5.0) -> str | None:
+    """Why nothing answers at the server's address (refused, no such host, no
+    answer in time), or None when a connection opens. A request that cannot
+    connect never reached a server, so the run can stop before it waits out a
+    job's deadline retrying. Behind a proxy the SDK connects through it: not
+    tried then."""
+    import socket
+    from urllib.parse import urlparse
+
+    if any(os.environ.get(name) for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy",
+                                             "all_proxy")):
+        return None
+    parts = urlparse(base_url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        with socket.create_connection((parts.hostname, port), timeout=timeout_s):
+            return None
+    except socket.gaierror:
+        return f"no host named {parts.hostname}"
+    except ConnectionRefusedError:
+        return "connection refused"
+    except TimeoutError:
+        return f"no answer in {timeout_s:g}s"
+    except OSError as error:
+        return error.strerror or str(error)
+
+
 class VideosClient:
     def __init__(self, base_url: str, *, timeout_s: float = 120.0) -> None:
         from openai import OpenAI
