@@ -108,6 +108,17 @@ def test_a_rerun_submits_nothing_and_an_edited_shot_resubmits_it_and_its_dependa
     assert all(o.status == "done" for o in edited.outcomes.values())
 
 
+def test_a_clip_cut_short_since_is_made_again_from_the_cache_not_trusted(tmp_path, server):
+    path = project(tmp_path)
+    render(path, server.base_url, only=["reel"])
+    clip = tmp_path / "renders" / "reel" / "blue.mp4"
+    whole = clip.read_bytes()
+    clip.write_bytes(whole[:1000])
+    _, again = render(path, server.base_url, only=["reel"])
+    assert again.submitted == 0 and again.sequences["reel"][0] == "done"
+    assert clip.read_bytes() == whole  # the same bytes, finished again from the download
+
+
 def test_only_a_sequence_renders_what_it_needs_and_stitches_it(tmp_path, server):
     path = project(tmp_path)
     session, summary = render(path, server.base_url, only=["reel"])

@@ -191,7 +191,8 @@ class Session:
         out = self.layout.clip(task.name)
         key = finish_key(task.job, task.identity)
         known = record.clip(task.name)
-        if not (known and known.get("finish") == key and out.is_file()):
+        # made already, and still the file it was: one cut short or changed since is made again from the download
+        if not (known and known.get("finish") == key and out.is_file() and out.stat().st_size == known.get("bytes")):
             finish(entry.path, task.job, out, self.layout.out)
         reference = task.job.input_reference
         if isinstance(reference, LastFrame):
@@ -204,5 +205,5 @@ class Session:
             "request": {**task.fields, **{k: v for k, v in task.extra.items() if k != "sorac_animatic"}},
             "input_reference": reference, "after": list(task.job.after),
             "duration_s": entry.duration_s, "size": entry.size, "cost_usd": task.cost_usd,
-            "loop": task.job.loop, "overlays": len(task.job.overlays), "finish": key,
+            "loop": task.job.loop, "overlays": len(task.job.overlays), "finish": key, "bytes": out.stat().st_size,
         })
