@@ -144,6 +144,8 @@ def test_assemble_restitches_from_what_is_rendered_without_a_server(tmp_path):
     (out / "blue.mp4").unlink()
     missing = sorac("assemble", "reel.shot", cwd=tmp_path)
     assert missing.returncode == 1 and "not rendered yet: blue" in missing.stderr
+    a_job = sorac("assemble", "reel.shot", "--only", "red", cwd=tmp_path)
+    assert a_job.returncode == 2 and "--only red: not a sequence of this file (its sequences are reel)" in a_job.stderr
 
 
 def test_export_writes_a_timeline_with_rendered_clips_and_gaps(tmp_path):

@@ -170,6 +170,11 @@ class Session:
         """A session that only stitches what is rendered: no tasks, no server."""
         session = cls.__new__(cls)
         session.plan, session.layout = plan, Layout.of(root, plan.source, out)
+        names = [s.name for s in plan.sequences]
+        for name in only or ():  # assembly stitches sequences: a job named here is not one
+            if name not in names:
+                there = f"its sequences are {', '.join(names)}" if names else "it has no sequence"
+                raise SelectionError(f"--only {name}: not a sequence of this file ({there})")
         session.sequences = select(plan, only)[1]
         session.server_key, session.tasks, session.cache = "", [], Cache(session.layout.cache)
         return session
