@@ -623,6 +623,16 @@ def test_sequences(tmp_path):
     assert "Continuity" not in prompt(plan, "a")
 
 
+def test_a_sequence_names_a_take_or_a_variant_of_a_shot(tmp_path):
+    plan = compile_plan(tmp_path, (
+        'shot a:\n    duration 4s\n    "A."\n    takes 2\n    variant night:\n        duration 8s\n        "At night."\n'
+        'sequence reel:\n    a.take2 crossfade 0.5s\n    a.night\n    a.night.take2\n    a\n'
+    ))
+    (reel,) = plan["sequences"]
+    assert reel["jobs"] == ["a.take2", "a.night", "a.night.take2", "a"]
+    assert reel["runtime_s"] == 4 + 8 + 8 + 4 - 0.5  # each take and variant at its own length
+
+
 def test_continuity_from_several_sequences_is_said_once(tmp_path):
     plan = compile_plan(tmp_path, (
         'shot a:\n    "A."\n'

@@ -141,6 +141,22 @@ def test_takes_are_separate_submissions_with_their_own_files(tmp_path, server):
     assert difference(frame_pixels(out / "green.mp4", 0.0), frame_pixels(out / "green.take2.mp4", 0.0)) > 0
 
 
+def test_a_sequence_of_a_take_and_a_variant_is_stitched_from_their_own_clips(tmp_path, server):
+    text = REEL.replace('    "A green door in a white wall."\n', '    "A green door in a white wall."\n    takes 2\n'
+                        '    variant dusk:\n        "At dusk."\n        duration 4s\n') \
+        + "\nsequence greens:\n    green.take2 crossfade 0.5s\n    green.dusk\n"
+    path = project(tmp_path, text)
+    _, summary = render(path, server.base_url, only=["greens"])
+    assert set(summary.outcomes) == {"green", "green.take2", "green.dusk", "green.dusk.take2"}
+    assert summary.sequences["greens"][0] == "done"
+    out = tmp_path / "renders" / "reel"
+    # green's loop makes its clips 0.25 s shorter: take 2 (1.75 s) and the dusk variant (3.75 s), less the crossfade
+    assert abs(probe(out / "greens.mp4").duration_s - (1.75 + 3.75 - 0.5)) < 0.05
+    opening = frame_pixels(out / "greens.mp4", 0.0)
+    assert difference(opening, frame_pixels(out / "green.take2.mp4", 0.0)) < difference(
+        opening, frame_pixels(out / "green.mp4", 0.0))  # it opens on take 2, not take 1
+
+
 CAMEOS = """
 character mara:
     "a woman in a green coat"

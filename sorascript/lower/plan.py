@@ -17,6 +17,7 @@ from sorascript import vocab
 from sorascript.diagnostics.render import diagnostic_json
 from sorascript.lower.prompt import extend_prompt, remix_prompt, shot_lowering
 from sorascript.sema import Analysis
+from sorascript.sema.views import sequence_job
 from sorascript.quantities import seconds_string as _seconds_string, size_text, usd as _usd
 from sorascript.sema.timing import Window, cut_windows, ms, range_ms
 from sorascript.syntax import ast
@@ -161,7 +162,8 @@ class PlanBuilder:
                 if kind == "crossfade" and length:
                     overlap += length
                 transitions.append(kind if length is None else f"{kind} {_seconds_string(length)}s")
-            runtime = sum(self.analysis.media[n].duration for n in names if n in self.analysis.media) - overlap
+            media = self.analysis.media
+            runtime = sum(media[j].duration for j in (sequence_job(n, media)[0] for n in names) if j in media) - overlap
             sequence = {"name": decl.name.text, "jobs": names, "transitions": transitions, "runtime_s": runtime / 1000}
             conform = next((i for i in decl.items if isinstance(i, ast.Conform)), None)
             if conform is not None and conform.size.kind == "size" and conform.fps.kind == "framerate":

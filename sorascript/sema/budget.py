@@ -20,7 +20,7 @@ from sorascript.quantities import dollars, money, seconds, size_text
 from sorascript.sema.models import ModelProfile, Size
 from sorascript.sema.shot import ResolvedShot
 from sorascript.sema.timing import ms
-from sorascript.sema.views import Job
+from sorascript.sema.views import Job, sequence_job
 from sorascript.syntax import ast
 
 # The Videos API's extension limits: each 4-20 s, at most 6 on one
@@ -138,14 +138,17 @@ def check_formats(decl: ast.SequenceDecl, media: dict[str, Media]) -> Diagnostic
     """E511: a sequence is one format (size and frame rate) unless it says how to conform its clips."""
     if any(isinstance(i, ast.Conform) for i in decl.items):
         return None
-    entries = [e for e in decl.items if isinstance(e, ast.SequenceEntry) and e.shot.text in media
-               and media[e.shot.text].size is not None]
+    def job(entry) -> str:
+        return sequence_job(entry.shot.text, media)[0]
+
+    entries = [e for e in decl.items if isinstance(e, ast.SequenceEntry) and job(e) in media
+               and media[job(e)].size is not None]
     if not entries:
         return None
     first = entries[0]
-    size, fps = _format(media[first.shot.text])
+    size, fps = _format(media[job(first)])
     for entry in entries[1:]:
-        other_size, other_fps = _format(media[entry.shot.text])
+        other_size, other_fps = _format(media[job(entry)])
         if other_size != size or (fps and other_fps and fps != other_fps):
             suggestion = f"conform {size_text(size)} {int(fps or other_fps or 24)}fps"
             return make("E511", f"sequence `{decl.name.text}` mixes formats: `{first.shot.text}` is "
@@ -167,6 +170,14 @@ def check_sequences(module, media: dict[str, Media]) -> list[Diagnostic]:
         if mixed is not None:
             diagnostics.append(mixed)
         entries = [i for i in decl.items if isinstance(i, ast.SequenceEntry)]
+        for entry in entries:
+            job, take = sequence_job(entry.shot.text, media)
+            if job != entry.shot.text and job in media and take > media[job].takes:
+                count = media[job].takes
+                diagnostics.append(make(
+                    "E602", f"`{job}` renders {count} take{'s' if count != 1 else ''}: there is no take {take}",
+                    entry.shot.span, "no such take",
+                    help=f"name a take from 1 to {count}, or give `{job.split('.')[0]}` `takes {take}`"))
         for index, entry in enumerate(entries):
             if entry.transition is None or entry.transition.text != "crossfade" or entry.length is None:
                 continue
@@ -178,7 +189,7 @@ def check_sequences(module, media: dict[str, Media]) -> list[Diagnostic]:
                                         "nothing follows", help="end a sequence with `fade 1s` (to black) or nothing"))
                 continue
             pair = [entry, entries[index + 1]]
-            lengths = [media[e.shot.text].duration for e in pair if e.shot.text in media]
+            lengths = [media[j].duration for j in (sequence_job(e.shot.text, media)[0] for e in pair) if j in media]
             if len(lengths) == 2 and length >= min(lengths):
                 diagnostics.append(make(
                     "E412", f"a {seconds(length)}s crossfade is not shorter than both shots "

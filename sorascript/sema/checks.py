@@ -61,6 +61,9 @@ def _nothing(checker, node) -> None:
     """A statement with nothing to check beyond its syntax (its text is linted)."""
 
 
+TAKE = re.compile(r"take[1-9][0-9]*")  # `SHOT.take2`: a take of a job, in a sequence
+
+
 class DeclChecker:
     def __init__(self, scopes: Scopes, module: LoadedModule) -> None:
         self.scopes = scopes
@@ -379,7 +382,7 @@ class DeclChecker:
             self.quantity(conform.fps, "framerate", "`conform`")
         entries = [i for i in decl.items if isinstance(i, ast.SequenceEntry)]
         for entry in entries:
-            self.resolve(entry.shot, JOB_KINDS, "a sequence")
+            self.job_ref(entry.shot, "a sequence")
             if entry.transition is None or not self.word(entry.transition, vocab.TRANSITIONS, "transition"):
                 continue
             kind = entry.transition.text
@@ -394,6 +397,30 @@ class DeclChecker:
         if not entries:
             self.report(make("E602", f"sequence `{decl.name.text}` names no shots", decl.name.span, "empty sequence",
                              help="list its shots in order, one a line"))
+
+    def job_ref(self, name: ast.Name, role: str) -> None:
+        """A job named in a sequence: a shot, remix or extension, `SHOT.VARIANT`,
+        and either with `.takeN` (the bound of N is checked with the jobs' takes)."""
+        head, _, rest = name.text.partition(".")
+        if not rest:
+            self.resolve(name, JOB_KINDS, role)
+            return
+        symbol = self.resolve(ast.Name(head, name.span.head(len(head))), ("shot",), role)
+        if symbol is None:
+            return
+        parts = rest.split(".")
+        variants = [v.name.text for v in symbol.decl.stmts if isinstance(v, ast.Variant)]
+        if parts[0] in variants:
+            parts = parts[1:]
+        if not parts or (len(parts) == 1 and TAKE.fullmatch(parts[0])):
+            return
+        close = closest(parts[0], variants + ["take2"], 0.5) if variants else None
+        what = f"its variants are {', '.join(f'`{v}`' for v in variants)}" if variants else "it has no variants"
+        self.report(make("E201", f"shot `{head}` has no variant `{parts[0]}`"
+                         + ("" if len(parts) == 1 else f" and `.{'.'.join(parts)}` names no take"), name.span,
+                         "no such variant or take",
+                         help=[f"{what}; a take is `{head}.take2` (or `{head}.VARIANT.take2`)"]
+                         + ([f"did you mean `{head}.{close}`?"] if close else [])))
 
     def remix_decl(self, decl: ast.RemixDecl) -> None:
         self.resolve(decl.source, JOB_KINDS, "`remix`")

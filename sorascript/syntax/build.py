@@ -462,7 +462,15 @@ class Builder(Transformer):
         parts = _parts(children)
         transition = self._name(parts[1]) if len(parts) > 1 else None
         length = self._quantity(parts[2], "duration") if len(parts) > 2 else None
-        return ast.SequenceEntry(self._name(parts[0]), transition, length, self._span_of(parts))
+        return ast.SequenceEntry(parts[0], transition, length, self._span_of(parts))
+
+    def job_ref(self, children):
+        """A job's name as one `Name`: `handover`, `handover.rain`, `handover.rain.take2`."""
+        names = [c for c in children if isinstance(c, Token) and c.type == "NAME"]
+        if len(names) == 1:
+            return self._name(names[0])
+        return ast.Name(sys.intern(".".join(n.value for n in names)),
+                        Span(self.ctx.source, names[0].start_pos, names[-1].end_pos))
 
     def remix_decl(self, children):
         parts = _parts(children)
