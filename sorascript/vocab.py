@@ -89,6 +89,9 @@ LOOP_MODES = {
     "long": "a long seamless loop with a gradual return to the first frame",
 }
 
+# How much shorter `loop` makes a clip: its last L seconds are dissolved into its first.
+LOOP_SECONDS = {"short": 0.25, "normal": 0.5, "long": 1.0}
+
 FOCUS_MODES = {"shallow": "shallow depth of field", "deep": "deep focus"}
 
 GRADE_TONES = {"highlights": "highlights", "midtones": "midtones", "shadows": "shadows", "blacks": "blacks"}

@@ -633,6 +633,15 @@ def test_a_sequence_names_a_take_or_a_variant_of_a_shot(tmp_path):
     assert reel["runtime_s"] == 4 + 8 + 8 + 4 - 0.5  # each take and variant at its own length
 
 
+def test_a_looped_shot_counts_in_a_sequence_s_runtime_at_its_finished_length(tmp_path):
+    plan = compile_plan(tmp_path, (
+        'shot a:\n    duration 4s\n    "A."\n    loop normal\n'
+        'shot b:\n    duration 8s\n    "B."\n'
+        'sequence reel:\n    a crossfade 0.5s\n    b\n'
+    ))
+    assert plan["sequences"][0]["runtime_s"] == 4 - 0.5 + 8 - 0.5  # the loop's 0.5 s, then the crossfade's
+
+
 def test_continuity_from_several_sequences_is_said_once(tmp_path):
     plan = compile_plan(tmp_path, (
         'shot a:\n    "A."\n'

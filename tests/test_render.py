@@ -150,8 +150,14 @@ def test_a_sequence_of_a_take_and_a_variant_is_stitched_from_their_own_clips(tmp
     assert set(summary.outcomes) == {"green", "green.take2", "green.dusk", "green.dusk.take2"}
     assert summary.sequences["greens"][0] == "done"
     out = tmp_path / "renders" / "reel"
-    # green's loop makes its clips 0.25 s shorter: take 2 (1.75 s) and the dusk variant (3.75 s), less the crossfade
+    # green's loop makes its clips 0.25 s shorter: take 2 (1.75 s) and the dusk variant (3.75 s), less the crossfade;
+    # the plan's runtime counts the loops too, so the film is as long as the plan says
     assert abs(probe(out / "greens.mp4").duration_s - (1.75 + 3.75 - 0.5)) < 0.05
+    record = json.loads((out / "render.json").read_text(encoding="utf-8"))
+    (greens,) = [q for q in record["sequences"] if q["name"] == "greens"]
+    assert greens["runtime_s"] == 5.0 and abs(greens["duration_s"] - 5.0) < 0.05
+    clips = {c["name"]: c for c in record["clips"]}
+    assert clips["green.take2"]["duration_s"] == 1.75 and abs(probe(out / "green.take2.mp4").duration_s - 1.75) < 0.05
     opening = frame_pixels(out / "greens.mp4", 0.0)
     assert difference(opening, frame_pixels(out / "green.take2.mp4", 0.0)) < difference(
         opening, frame_pixels(out / "green.mp4", 0.0))  # it opens on take 2, not take 1

@@ -147,6 +147,14 @@ class PlanBuilder:
             })
         return out
 
+    def finished_ms(self, job: str) -> int:
+        """How long a job's finished clip is: its video, less its `loop` (the tail
+        dissolved into the head)."""
+        shot = self.analysis.shots.get(job)
+        loop = shot.view.first(ast.Loop) if shot is not None else None
+        seconds_off = vocab.LOOP_SECONDS.get(loop.mode.text, 0) if loop is not None else 0
+        return self.analysis.media[job].duration - round(seconds_off * 1000)
+
     def sequences(self) -> list[dict]:
         out = []
         for decl in self.program.main.ast.decls:
@@ -163,7 +171,7 @@ class PlanBuilder:
                     overlap += length
                 transitions.append(kind if length is None else f"{kind} {_seconds_string(length)}s")
             media = self.analysis.media
-            runtime = sum(media[j].duration for j in (sequence_job(n, media)[0] for n in names) if j in media) - overlap
+            runtime = sum(self.finished_ms(j) for j in (sequence_job(n, media)[0] for n in names) if j in media) - overlap
             sequence = {"name": decl.name.text, "jobs": names, "transitions": transitions, "runtime_s": runtime / 1000}
             conform = next((i for i in decl.items if isinstance(i, ast.Conform)), None)
             if conform is not None and conform.size.kind == "size" and conform.fps.kind == "framerate":

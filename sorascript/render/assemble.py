@@ -24,6 +24,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sorascript.vocab import LOOP_SECONDS
 from sorascript.render.media import (MediaError, Probe, atomic_output, exact_rate, ffmpeg_path, frame_pixels, probe,
                                      run_ffmpeg)
 
@@ -32,7 +33,6 @@ if TYPE_CHECKING:
 
 POSITIONS = ("top-left", "top", "top-right", "center", "bottom-left", "bottom", "bottom-right")
 TRANSITIONS = ("cut", "crossfade", "fade")
-LOOP_SECONDS = {"short": 0.25, "normal": 0.5, "long": 1.0}
 AUDIO_RATE = 48000
 FONT = Path(__file__).with_name("fonts") / "DejaVuSans-Bold.ttf"
 

@@ -33,6 +33,7 @@ from typing import Any
 
 from sorascript.render.assemble import Transition, generating_job, plan_job
 from sorascript.render.media import MediaError, atomic_output
+from sorascript.vocab import LOOP_SECONDS
 
 FCP_PACKAGE = "otio-fcp-adapter"
 
@@ -116,14 +117,20 @@ class _Builder:
             return name, job
         raise ExportError(f"sequence {sequence} names {name}, which is not a job of the plan")
 
-    def length(self, job: dict, seen: frozenset = frozenset()) -> float:
-        """A job's video length in seconds, as the plan has it."""
+    def length(self, job: dict) -> float:
+        """A job's finished clip's length in seconds: its video's, less its loop
+        (which dissolves the clip's tail into its head)."""
+        return self.video_length(job) - LOOP_SECONDS.get(job.get("loop"), 0)
+
+    def video_length(self, job: dict, seen: frozenset = frozenset()) -> float:
+        """A job's video length in seconds, as the plan has it (a remix or an
+        extension is made from its source's video, not its finished clip)."""
         if job["name"] in seen:
             raise ExportError(f"job {job['name']} is its own source")
         kind, request = job.get("kind", "create"), job.get("request", {})
         if kind in ("extend", "remix"):
             source = self.source(job)
-            base = self.length(source, seen | {job["name"]})
+            base = self.video_length(source, seen | {job["name"]})
             return base + float(request.get("seconds", 0)) if kind == "extend" else base
         duration = (job.get("timeline") or {}).get("duration_s")
         return float(duration if duration is not None else request.get("seconds", 4))
@@ -196,7 +203,7 @@ class _Builder:
 
     def markers(self, job: dict, rate: float) -> list[Any]:
         otio = self.otio
-        offset = self.length(self.source(job)) if job.get("kind") == "extend" else 0.0
+        offset = self.video_length(self.source(job)) if job.get("kind") == "extend" else 0.0
         timeline = job.get("timeline") or {}
         found = []
         for beat in timeline.get("beats", []):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from sorascript.vocab import LOOP_SECONDS
 from sorascript.lower.plan_model import LastFrame, Plan, Sequence
 from sorascript.render.cache import Cache, Entry
 from sorascript.render.outputs import Layout, Record
@@ -209,6 +210,8 @@ class Session:
             "video_id": entry.video_id, "identity": task.identity,
             "request": {**task.fields, **{k: v for k, v in task.extra.items() if k != "sorac_animatic"}},
             "input_reference": reference, "after": list(task.job.after),
-            "duration_s": entry.duration_s, "size": entry.size, "cost_usd": task.cost_usd,
+            # the finished clip's length: a loop dissolves its tail into its head
+            "duration_s": round(entry.duration_s - LOOP_SECONDS.get(task.job.loop, 0), 6), "size": entry.size,
+            "cost_usd": task.cost_usd,
             "loop": task.job.loop, "overlays": len(task.job.overlays), "finish": key, "bytes": out.stat().st_size,
         })
