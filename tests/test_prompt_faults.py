@@ -98,6 +98,11 @@ def test_moves_at_the_same_time_are_not_joined_by_then(tmp_path):
     assert "Camera movement: track the cyclist (0-8s) and dolly in (0-8s)" in said and "then" not in said
 
 
+def test_moves_are_said_in_the_order_they_happen_not_as_written(tmp_path):
+    text = 'shot s:\n    "A pier."\n    camera:\n        at 2s pan left 30deg over 2s\n        0s..2s tilt up 10deg\n'
+    assert "Camera movement: tilt up 10° (0-2s); then pan left 30° (2-4s)" in prompts(tmp_path, text)["s"]
+
+
 def test_names_keep_their_case_or_their_display_name(tmp_path):
     text = ('prop ikea_box "IKEA box":\n    "a flat-pack box"\nprop mc20:\n    "a white sports car"\n'
             'character dj_Kool:\n    "a DJ in a gold jacket"\n'

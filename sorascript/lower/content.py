@@ -198,7 +198,7 @@ class Gatherer:
         for item in items:
             if isinstance(item, ast.Move) and not moves_written:
                 moves_written = True
-                timed = resolve_moves(items, content.window)
+                timed = sorted(resolve_moves(items, content.window), key=lambda t: t.start)  # in the order they happen
                 content.phrase("camera", "moves", say.moves(timed, content.window if content.cut is not None else None))
                 previous = None
                 for t in timed:
