@@ -305,7 +305,7 @@ def init(
     model: Optional[str] = typer.Option(None, "--model", "-m", metavar="NAME",
                                         help="The model to write for (default: wan-2.2-t2v-a14b); any model of the prelude."),
 ) -> None:
-    """Start a project: a sorac.toml whose [defaults] name the model, and a
+    """Start a project: a sorac.toml whose defaults name the model, and a
     film.shot (a character, a palette, two shots in a sequence) that checks
     clean on it."""
     from sorascript.starter import DEFAULT_MODEL, prelude_models, starter
@@ -636,9 +636,9 @@ def render(
                                           "OPENAI_BASE_URL, else [render] server, else the built-in animatic server.",
                                      show_default=False),
     out: Optional[str] = typer.Option(None, "--out", metavar="DIR",
-                                      help="The renders folder, inside the project (default [render] out, else renders)."),
+                                      help="The renders folder, inside the project (default: out in sorac.toml's render table, else renders)."),
     concurrency: Optional[int] = typer.Option(None, "--concurrency", metavar="N", min=1, max=64,
-                                              help="Jobs at once (default [render] concurrency, else 4)."),
+                                              help="Jobs at once (default: concurrency in sorac.toml's render table, else 4)."),
     budget: Optional[str] = typer.Option(None, "--budget", metavar="$N",
                                          help="Render without asking when the known total is within $N."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Render without asking."),

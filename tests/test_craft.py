@@ -182,6 +182,18 @@ def test_a_continuity_line_naming_a_shot(tmp_path):
     assert craft(tmp_path, text) == [("W123", "the handover")]
 
 
+def test_avoid_text_naming_another_shot_is_w123_too(tmp_path):
+    text = shot('    avoid "anything from the previous shot"\n')
+    assert [f for f in craft(tmp_path, text) if f[0] == "W123"] == [("W123", "the previous shot")]
+
+
+def test_a_speaker_off_screen_or_behind_the_camera_is_w126(tmp_path):
+    for where in ("Mara speaks from off screen.", "Mara waits behind the camera."):
+        text = ('character mara:\n    "a woman"\n\n'
+                + shot(f'    "{where}"\n    dialogue:\n        mara: "Hello."\n'))
+        assert [f[0] for f in craft(tmp_path, text)].count("W126") == 1, where
+
+
 # ---- W124 -------------------------------------------------------------------------------------
 @pytest.mark.parametrize("body, fires", [
     ('    beats:\n        0s..3s "She walks"\n', "s"),

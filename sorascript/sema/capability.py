@@ -161,7 +161,7 @@ class CapabilityChecker:
                 self.report(make("E302", f"a frame count is a whole number, found `{stmt.duration.text}`", span,
                                  "not a whole number"))
             elif grid is not None and count not in grid:
-                self.report(make("E502", f"`{model.name}` cannot render {count} frames", span,
+                self.report(make("E502", f"`{model.name}` cannot render {count} frame{'s' if count != 1 else ''}", span,
                                  f"renders {_grid_words(model)}", help=[_nearest_frames(model, grid.nearest(count))]))
             return
         wanted = shot_duration_ms(stmt)

@@ -250,7 +250,8 @@ class Craft:
     # ---- W123: other shots --------------------------------------------------------------------------
     def other_shots(self, job, shot, texts) -> None:
         own = words(shot.view.symbol.name).lower()
-        for text in texts:
+        avoided = [s.text for s in shot.view.stmts if isinstance(s, ast.Avoid)]  # said to the model too
+        for text in texts + avoided:
             for span, written in self.shot_references(text, continuity=False, own=own):
                 if self.linter.first_time("W123", id(text), span.start):
                     self.linter.report("W123", f"`{written}` points at another shot; `{job.name}` is rendered alone",
