@@ -272,3 +272,13 @@ def test_untimed_beats_lines_and_cues_keep_their_written_order(tmp_path, name):
     assert beats == {"ALPHA": 0.0, "DELTA": 6.0}
     assert lines["BRAVO"] == 0.0 and lines["ECHO"] == 6.0
     assert [s["start_s"] for s in timeline["sounds"]] == [6.0]
+
+
+def test_a_paragraph_closes_on_its_sound_after_its_cuts(tmp_path):
+    text = ('model pm:\n    api-model "pm"\n    sizes 1280x720\n    audio yes\n    layout paragraph\n\n'
+            'shot garden:\n    model pm\n    size 1280x720\n    duration 8s\n    "A garden."\n'
+            '    sound:\n        ambient "birds"\n    avoid "text on screen"\n'
+            '    cut 0s..4s "One":\n        "A gate opens."\n    cut 4s..8s:\n        "A cat leaps."\n')
+    said = prompts(compile_in(tmp_path, text))["garden"]
+    assert said.index("A cat leaps.") < said.index("Sound: birds") < said.index("Avoid: text on screen")
+    assert said.rstrip().endswith("Avoid: text on screen.")

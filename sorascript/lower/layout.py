@@ -85,6 +85,7 @@ class Section:
     glue: str | None = None
     by_time: bool = False
     describes: bool = False  # the cast is described where one of its pieces first names them
+    closing: bool = False  # said after the cuts, to close the prompt
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,7 @@ def _section(row: dict) -> Section:
         keep = not kind.startswith("!")
         take.append((bucket, kind.lstrip("!") or None, keep))
     return Section(tuple(take), row["form"], row.get("title", ""), row.get("glue"), row.get("order") == "time",
-                   row.get("describes", False))
+                   row.get("describes", False), row.get("closing", False))
 
 
 @cache
@@ -240,9 +241,10 @@ class Writer:
 
     def write(self) -> str:
         p = self.profile
-        parts = [(self.said(s, self.shared), s.glue) for s in p.sections]
+        parts = [(self.said(s, self.shared), s.glue) for s in p.sections if not s.closing]
         if p.cuts == "blocks":
             parts += [(self.cut_block(number, cut), None) for number, cut in self.cuts]
+        parts += [(self.said(s, self.shared), s.glue) for s in p.sections if s.closing]
         return _join(parts, p.glue)
 
     # ---- cuts ----------------------------------------------------------------------------------------------
