@@ -96,6 +96,16 @@ def test_the_shot_against_its_location(tmp_path, stmt, fires):
     assert craft(tmp_path, text) == ([("W120", fires)] if fires else [])
 
 
+def test_a_cut_against_the_location_but_not_against_another_cut(tmp_path):
+    text = LOCATION + shot('    setting pier\n    cut 0s..2s:\n        setting "the pier at noon"\n'
+                           '    cut 2s..4s:\n        atmosphere "bright sun on the boards"\n')
+    assert [f for f in craft(tmp_path, text) if f[0] == "W120"] == [("W120", '"the pier at noon"'),
+                                                                    ("W120", '"bright sun on the boards"')]
+    seasons = shot('    cut 0s..2s "Winter":\n        atmosphere "heavy snow"\n'
+                   '    cut 2s..4s "Spring":\n        atmosphere "bright sun"\n')  # a time-lapse: cuts may differ
+    assert [f for f in craft(tmp_path, seasons) if f[0] == "W120"] == []
+
+
 def test_the_shot_against_itself(tmp_path):
     text = shot('    setting "a pier at midnight"\n    atmosphere "the noon sun on the boards"\n')
     assert craft(tmp_path, text) == [("W120", '"a pier at midnight"')]

@@ -36,7 +36,8 @@ WEATHER = {
     "sleet": "sleet", "hail": "hail",
     "fog": "fog", "foggy": "fog", "mist": "fog", "misty": "fog",
     "haze": "haze", "hazy": "haze", "smog": "haze",
-    "sunny": "sun", "sunshine": "sun", "blazing sun": "sun",
+    "sunny": "sun", "sunshine": "sun", "blazing sun": "sun", "bright sun": "sun", "sunlit": "sun",
+    "sun-drenched": "sun", "hot sun": "sun",
     "clear sky": "clear", "clear skies": "clear", "cloudless": "clear",
     "overcast": "overcast", "cloudy": "overcast", "grey sky": "overcast", "gray sky": "overcast",
 }

@@ -206,8 +206,14 @@ class Craft:
         fields = [(f"`{shot.location.name}`'s {item.KIND} \"{item.text.value}\"", item.text)
                   for item in (shot.location.decl.items if shot.location is not None else ())
                   if isinstance(item, (ast.LocationTime, ast.LocationWeather))]
-        for index, text in enumerate(own):
-            for what, other in fields + [(f"\"{o.value}\"", o) for o in own[index + 1:]]:
+        pairs = [(text, fields + [(f"\"{o.value}\"", o) for o in own[index + 1:]]) for index, text in enumerate(own)]
+        # A cut's words against the location the whole clip's prompt describes (cuts may differ from each other:
+        # a time-lapse goes from winter to spring).
+        for cut in (s for s in shot.view.stmts if isinstance(s, ast.Cut)):
+            pairs += [(s.text, fields) for s in cut.stmts
+                      if isinstance(s, (ast.Setting, ast.Atmosphere)) and s.text is not None]
+        for text, others in pairs:
+            for what, other in others:
                 kind = self.disagreement(text.value, other.value)
                 if kind and self.linter.first_time("W120", id(text), id(other)):
                     self.linter.report("W120", f"\"{text.value}\" contradicts {what}: another {kind}", text.span,
