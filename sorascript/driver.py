@@ -142,7 +142,9 @@ def prompts_text(plan: dict) -> str:
         facts = [job["kind"]]
         if "model" in request:
             facts += [request["model"], request["size"]]
-        if "seconds" in request:
+        if "num_frames" in request and request.get("fps"):  # the clip's real length, not the whole seconds sent
+            facts.append(f"{request['num_frames']} frames at {request['fps']} fps")
+        elif "seconds" in request:
             facts.append(f"{request['seconds']}s")
         if job.get("takes"):
             facts.append(f"{job['takes']} takes")
@@ -151,5 +153,6 @@ def prompts_text(plan: dict) -> str:
         if job["after"]:
             facts.append("after " + ", ".join(job["after"]))
         header = f"=== {job['name']} ({', '.join(facts)}) ==="
-        blocks.append(f"{header}\n{request['prompt']}")
+        negative = f"Negative prompt: {request['negative_prompt']}\n" if request.get("negative_prompt") else ""
+        blocks.append(f"{header}\n{request['prompt']}{negative}")
     return "\n".join(blocks)
