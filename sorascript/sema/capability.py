@@ -115,7 +115,7 @@ class CapabilityChecker:
             "E501", f"`{model.name}` cannot render {size_text(shot.size)}", span, "size not offered",
             secondary=[Label(listed.span, f"the sizes `{model.name}` renders")],
             help=[f"the nearest size it renders is {size_text(near)}: `size {size_text(near)}`",
-                  f"`{model.name}` renders {allowed}"],
+                  f"`{model.name}` renders {allowed}"] + _served(model),
         ))
 
     def duration(self, shot: ResolvedShot) -> None:
@@ -162,7 +162,8 @@ class CapabilityChecker:
                                  "not a whole number"))
             elif grid is not None and count not in grid:
                 self.report(make("E502", f"`{model.name}` cannot render {count} frame{'s' if count != 1 else ''}", span,
-                                 f"renders {_grid_words(model)}", help=[_nearest_frames(model, grid.nearest(count))]))
+                                 f"renders {_grid_words(model)}", help=[_nearest_frames(model, grid.nearest(count))]
+                                 + _served(model)))
             return
         wanted = shot_duration_ms(stmt)
         count = shot.frames
@@ -177,7 +178,7 @@ class CapabilityChecker:
             hint.append(f"`{model.name}` renders at most {seconds(model.frame_ms(grid.high))}s: render shorter shots and "
                         "stitch them in a `sequence`")
         self.report(make("E502", f"`{model.name}` cannot render a {seconds(wanted)}s clip", span,
-                         f"renders {_grid_words(model)}", help=hint))
+                         f"renders {_grid_words(model)}", help=hint + _served(model)))
 
     def params(self, shot: ResolvedShot) -> None:
         """`seed` and `param` name fields the model's profile lists."""
@@ -210,7 +211,7 @@ class CapabilityChecker:
                 self.report(make("E512", f"`{shot.model.name}` renders only from a first-frame image, and this shot has none",
                                  view.span, "no `reference`",
                                  help=['give the shot `reference "frame.png"` (or `reference last frame of SHOT`), or '
-                                       "render it on a text-to-video model"]))
+                                       "render it on a text-to-video model"] + _served(shot.model)))
             return
         if not self.first_time(id(stmt), shot.size, shot.model.name):
             return
@@ -340,3 +341,8 @@ def _nearest_frames(model, count: int) -> str:
 def _header(stmt):
     """The span of a block's header word (`dialogue`), not its whole body."""
     return stmt.span.head(len(stmt.KIND))
+
+
+def _served(model) -> list[str]:
+    """The servers a model's profile says run it (its `server` statement), as a help line."""
+    return [f"`{model.name}` runs on {model.server}"] if model.server else []
