@@ -67,15 +67,17 @@ def test_a_location_s_weather_written_with_a_capital_goes_on_in_small_letters(tm
     assert "Late afternoon; steady drizzle, calm water." in said and "; Steady" not in said
 
 
-def test_a_location_the_prose_already_says_is_not_said_twice(tmp_path):
-    text = ('location plaza:\n    "An urban plaza"\n    time "Late afternoon"\n    weather "dry, a light breeze"\n'
-            'shot s:\n    setting plaza\n    "A skateboarder rolls through an urban plaza in the late afternoon."\n')
+def test_a_setting_the_prose_already_says_is_not_said_twice_but_a_location_is_said_whole(tmp_path):
+    text = 'shot s:\n    setting "An urban plaza, late afternoon"\n    "A skateboarder rolls through an urban plaza."\n'
     said = prompts(tmp_path, text)["s"]
-    assert said.lower().count("urban plaza") == 1 and said.lower().count("late afternoon") == 1
-    assert said.startswith("Dry, a light breeze. A skateboarder rolls through an urban plaza in the late afternoon.")
+    assert said.lower().count("urban plaza") == 1 and said.startswith("Late afternoon. A skateboarder")
     # a word inside another word is not the same words: "dusk" is not said by "dusky"
-    text = ('location pier:\n    "a wooden pier"\n    time "dusk"\nshot s:\n    setting pier\n    "A dusky sky over the water."\n')
-    assert prompts(tmp_path, text)["s"].startswith("A wooden pier. Dusk. A dusky sky")
+    text = 'shot s:\n    setting "a wooden pier, dusk"\n    "A dusky sky over the water."\n'
+    assert prompts(tmp_path, text)["s"].startswith("A wooden pier, dusk. A dusky sky")
+    # a location is the same words in every shot it is in, whatever the prose says
+    text = ('location plaza:\n    "An urban plaza"\n    time "Late afternoon"\n'
+            'shot s:\n    setting plaza\n    "A skateboarder rolls through an urban plaza in the late afternoon."\n')
+    assert prompts(tmp_path, text)["s"].startswith("An urban plaza. Late afternoon. A skateboarder")
 
 
 def test_no_capitals_inside_a_list(tmp_path):
@@ -166,7 +168,8 @@ def test_the_film_describes_its_cast_props_and_place_alike_in_every_shot():
         "Ines": "Ines, woman in her 60s, weathered face, short grey hair, wearing navy captain's jacket, peaked cap",
         "Theo": "Theo, boy of about ten, dark curls, freckles, wearing oversized yellow rain jacket, red wellington boots",
         "watch": "a dented brass pocket watch on a short chain",
-        "harbour": "A stone harbour: a wooden pier lit by iron lamps, a blue-and-white ferry with a rust-streaked hull.",
+        "harbour": "A stone harbour: a wooden pier lit by iron lamps, a blue-and-white ferry with a rust-streaked hull. "
+                   "Dusk, the pier lamps lit",  # its time too (the rain variant's own weather replaces the drizzle)
     }
     for job, text in said.items():
         for thing, words in descriptions.items():

@@ -113,16 +113,16 @@ def grade(item) -> str:
 
 
 def drop_repeated_setting(content: Content) -> None:
-    """The parts of the setting the shot's prose already says, left out: its own
-    `setting "…"`, or its location's words and time and weather. "An urban plaza,
-    late afternoon." before "… through an urban plaza in the late afternoon"
-    says nothing; the prose carries the place in that shot."""
+    """The parts of a shot's own `setting "…"` its prose already says, left out:
+    "An urban plaza, late afternoon." before "… in an urban plaza" says only
+    "Late afternoon.". A location is said whole, in the same words in every
+    shot: that is what keeps a place the same from shot to shot."""
     prose = " ".join(content.texts("description")).lower()
     if not prose:
         return
     kept = []
     for piece in content.buckets.get("setting", ()):
-        if piece.kind not in ("setting", "location"):
+        if piece.kind != "setting":
             kept.append(piece)
             continue
         parts = re.split(r"(, |; )", piece.text.rstrip("."))  # parts, and the separators between them
