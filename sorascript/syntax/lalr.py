@@ -16,8 +16,9 @@ errors, their expected sets and the recovery stay exactly Lark's.
 from __future__ import annotations
 
 from functools import partial
+from itertools import chain
 
-from lark import Lark, Token
+from lark import Lark
 from lark.exceptions import UnexpectedInput
 from lark.lexer import LexerThread
 from lark.parse_tree_builder import ChildFilterLALR_NoPlaceholders
@@ -123,16 +124,17 @@ class FastParser:
         states = [self.start]
         values: list = []
         thread = LexerThread.from_text(self.lexer, text)
-        token = None
         position = _Position(self.start)  # the lexer reads it before each token, after the last one's shift
         try:
-            for token in thread.lex(position):
-                kind = token.type
+            for token in chain(thread.lex(position), (None,)):  # None: the end of the text
+                kind = token.type if token is not None else _END
                 while True:
                     action = rows[states[-1]].get(kind)
                     if action is None:
                         return None
                     if type(action) is int:
+                        if token is None:
+                            return None  # the end is only ever reduced into the start rule
                         states.append(action)
                         position.position = action
                         callback = token_callbacks.get(kind)
@@ -147,21 +149,8 @@ class FastParser:
                         children = []
                     states.append(rows[states[-1]][origin])
                     values.append(callback(children))
+                    if token is None and states[-1] == end:
+                        return values[-1]
         except UnexpectedInput:
             return None
-        token = Token.new_borrow_pos(_END, "", token) if token is not None else Token(_END, "", 0, 1, 1)
-        while True:
-            action = rows[states[-1]].get(_END)
-            if action is None or type(action) is int:
-                return None
-            size, callback, origin = action
-            if size:
-                children = values[-size:]
-                del states[-size:]
-                del values[-size:]
-            else:
-                children = []
-            states.append(rows[states[-1]][origin])
-            values.append(callback(children))
-            if states[-1] == end:
-                return values[-1]
+        return None
