@@ -17,7 +17,7 @@ from sorascript import vocab
 from sorascript.diagnostics.render import diagnostic_json
 from sorascript.lower.prompt import extend_prompt, remix_prompt, shot_lowering
 from sorascript.sema import Analysis
-from sorascript.sema.views import sequence_job
+from sorascript.sema.names import sequence_job
 from sorascript.quantities import seconds_string as _seconds_string, size_text, usd as _usd
 from sorascript.sema.timing import Window, cut_windows, ms, range_ms
 from sorascript.syntax import ast

@@ -9,16 +9,16 @@ so a newer compiler's fields pass through to the server untouched.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Mapping
+
+from sorascript.sema.names import sequence_job
 
 KINDS = ("create", "remix", "extend")
 LOOPS = ("short", "normal", "long")
 STANDARD_FIELDS = {"create": ("model", "size", "seconds", "prompt"), "remix": ("prompt",),
                    "extend": ("prompt", "seconds")}
-_TAKE = re.compile(r"^(?P<job>.+)\.take(?P<n>[2-9]|[1-9][0-9]+)$")
 
 
 class PlanError(ValueError):
@@ -131,11 +131,9 @@ class Plan:
     def entry(self, name: str) -> tuple[Job, int]:
         """A sequence entry: its job and take (`JOB.take2` is take 2 of JOB)."""
         names = {j.name: j for j in self.jobs}
-        if name in names:
-            return names[name], 1
-        match = _TAKE.match(name)
-        if match and match.group("job") in names and int(match.group("n")) <= names[match.group("job")].takes:
-            return names[match.group("job")], int(match.group("n"))
+        job, take = sequence_job(name, names)
+        if job in names and take <= names[job].takes:
+            return names[job], take
         raise KeyError(name)
 
     def needed_by(self, wanted: set[str]) -> set[str]:

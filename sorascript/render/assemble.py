@@ -24,9 +24,10 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sorascript.vocab import LOOP_SECONDS
 from sorascript.render.media import (MediaError, Probe, atomic_output, exact_rate, ffmpeg_path, frame_pixels, probe,
                                      run_ffmpeg)
+from sorascript.sema.names import sequence_job
+from sorascript.vocab import LOOP_SECONDS
 
 if TYPE_CHECKING:
     from PIL import Image, ImageFont
@@ -257,10 +258,7 @@ def _shapes(clips: list[Clip], probes: list[Probe]) -> list[tuple[str, int, int,
 
 def plan_job(jobs: dict[str, dict], name: str) -> dict | None:
     """The job a sequence entry names; `SHOT.takeN` is a take of job SHOT."""
-    if name in jobs:
-        return jobs[name]
-    take = re.fullmatch(r"(.+)\.take\d+", name)
-    return jobs.get(take.group(1)) if take else None
+    return jobs.get(sequence_job(name, jobs)[0])
 
 
 def generating_job(jobs: dict[str, dict], job: dict) -> dict:

@@ -20,7 +20,8 @@ from sorascript.quantities import dollars, money, seconds, size_text
 from sorascript.sema.models import ModelProfile, Size
 from sorascript.sema.shot import ResolvedShot
 from sorascript.sema.timing import ms
-from sorascript.sema.views import Job, sequence_job
+from sorascript.sema.names import sequence_job
+from sorascript.sema.views import Job
 from sorascript.syntax import ast
 
 # The Videos API's extension limits: each 4-20 s, at most 6 on one

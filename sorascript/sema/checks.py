@@ -17,6 +17,7 @@ from sorascript import quantities, vocab
 from sorascript.diagnostics import Diagnostic, Fix, Label, make
 from sorascript.quantities import KIND_EXAMPLES, UNIT_OF, article
 from sorascript.sema.modules import LoadedModule, resolve_project_path
+from sorascript.sema.names import is_take
 from sorascript.project import Settings
 from sorascript.sema.scope import JOB_KINDS, Scopes
 from sorascript.syntax import ast
@@ -59,9 +60,6 @@ def _with_value(q: ast.Quantity, value) -> str:
 
 def _nothing(checker, node) -> None:
     """A statement with nothing to check beyond its syntax (its text is linted)."""
-
-
-TAKE = re.compile(r"take[1-9][0-9]*")  # `SHOT.take2`: a take of a job, in a sequence
 
 
 class DeclChecker:
@@ -412,7 +410,11 @@ class DeclChecker:
         variants = [v.name.text for v in symbol.decl.stmts if isinstance(v, ast.Variant)]
         if parts[0] in variants:
             parts = parts[1:]
-        if not parts or (len(parts) == 1 and TAKE.fullmatch(parts[0])):
+        if not parts or (len(parts) == 1 and is_take(parts[0])):
+            return
+        if parts == ["take1"]:
+            self.report(make("E201", f"`{name.text}` names no take: the first take is `{head}` itself", name.span,
+                             "the first take", help=f"write `{name.text[:-len('.take1')]}`; later takes are `.take2`, `.take3`…"))
             return
         close = closest(parts[0], variants + ["take2"], 0.5) if variants else None
         what = f"its variants are {', '.join(f'`{v}`' for v in variants)}" if variants else "it has no variants"

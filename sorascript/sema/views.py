@@ -8,8 +8,6 @@ inherited through `from` or `defaults:`.
 
 from __future__ import annotations
 
-import re
-
 from dataclasses import dataclass, field
 
 from sorascript.diagnostics import Label, make
@@ -38,16 +36,6 @@ def _keeping_the_location(stmt, base: tuple):
         return stmt
     inherited = next((s for s in base if isinstance(s, ast.Setting) and s.location is not None), None)
     return stmt if inherited is None else ast.Setting(stmt.text, inherited.location, stmt.span)
-
-
-def sequence_job(name: str, jobs) -> tuple[str, int]:
-    """The job and take a sequence entry names: `a.v.take2` -> ("a.v", 2), `a` ->
-    ("a", 1). `jobs` holds the job names (a variant called `take2` is a job)."""
-    if name not in jobs:
-        match = re.fullmatch(r"(.+)\.take([1-9][0-9]*)", name)
-        if match and match.group(1) in jobs:
-            return match.group(1), int(match.group(2))
-    return name, 1
 
 
 @dataclass
