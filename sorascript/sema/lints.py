@@ -127,12 +127,8 @@ class _Corpus:
     def matching(self, *patterns: re.Pattern) -> list[int]:
         """Indices of the strings holding a match of any of the patterns."""
         found: set[int] = set()
-        large = len(self.joined) > self.LARGE
         for compiled in patterns:
-            fast = _case_sensitive(compiled) if self.lowered is not None and large and compiled.flags & re.I else None
-            text = self.lowered if fast is not None else self.joined
-            for match in (fast or compiled).finditer(text):
-                found.add(bisect.bisect_right(self.starts, match.start()) - 1)
+            found.update(self.counts(compiled))
         return sorted(found)
 
     def counts(self, compiled: re.Pattern) -> dict[int, int]:

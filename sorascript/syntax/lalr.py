@@ -70,26 +70,15 @@ def _lighter(rule, callback):
 def _extending(rest: list[tuple[int, bool]]):
     """`head.children` grown by the other children (each one's own children where
     it is inlined too), `head` given back: no new list, no new holder."""
-    if rest == [(1, False)]:
-        def extend(children):
-            head = children[0]
-            head.children.append(children[1])
-            return head
-    elif rest == [(1, True)]:
-        def extend(children):
-            head = children[0]
-            head.children += children[1].children
-            return head
-    else:
-        def extend(children):
-            head = children[0]
-            kids = head.children
-            for index, inlined in rest:
-                if inlined:
-                    kids += children[index].children
-                else:
-                    kids.append(children[index])
-            return head
+    def extend(children):
+        head = children[0]
+        kids = head.children
+        for index, inlined in rest:
+            if inlined:
+                kids += children[index].children
+            else:
+                kids.append(children[index])
+        return head
     return extend
 
 
