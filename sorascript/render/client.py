@@ -110,11 +110,11 @@ def unreachable(base_url: str, timeout_s: float = 5.0) -> str | None:
     tried then."""
     import socket
     from urllib.parse import urlparse
+    from urllib.request import getproxies, proxy_bypass
 
-    if any(os.environ.get(name) for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy",
-                                             "all_proxy")):
-        return None
     parts = urlparse(base_url)
+    if getproxies().get(parts.scheme) and not proxy_bypass(parts.hostname or ""):
+        return None
     port = parts.port or (443 if parts.scheme == "https" else 80)
     try:
         with socket.create_connection((parts.hostname, port), timeout=timeout_s):

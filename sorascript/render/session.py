@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from sorascript.vocab import LOOP_SECONDS
 from sorascript.lower.plan_model import LastFrame, Plan, Sequence
 from sorascript.render.cache import Cache, Entry
 from sorascript.render.outputs import Layout, Record
 from sorascript.render.runner import Event, Outcome, Runner, RunOptions
 from sorascript.render.tasks import Task, build_tasks
+from sorascript.vocab import LOOP_SECONDS
 
 
 class SelectionError(ValueError):
