@@ -125,13 +125,12 @@ def drop_repeated_setting(content: Content) -> None:
         if piece.kind != "setting":
             kept.append(piece)
             continue
-        parts = re.split(r"(, |; )", piece.text.rstrip("."))  # parts, and the separators between them
-        left = [(parts[i - 1] if i else "", part) for i, part in enumerate(parts) if i % 2 == 0
-                if not _says(prose, _bare(part))]
-        if len(left) == (len(parts) + 1) // 2:
+        parts = piece.text.rstrip(".").split(", ")
+        left = [p for p in parts if not _says(prose, _bare(p))]
+        if left == parts:
             kept.append(piece)
         elif left:
-            kept.append(piece._replace(text=say.sentence(left[0][1] + "".join(sep + part for sep, part in left[1:]))))
+            kept.append(piece._replace(text=say.sentence(", ".join(left))))
     content.buckets["setting"] = kept
 
 

@@ -11,7 +11,6 @@ same resolved times, so the prompt says what was checked.
 from __future__ import annotations
 
 import bisect
-
 import re
 from dataclasses import dataclass
 
