@@ -15,6 +15,8 @@ feed inside a string do not start a line.
 from __future__ import annotations
 
 import bisect
+from itertools import accumulate, count
+from operator import add
 from typing import NamedTuple
 
 
@@ -61,6 +63,16 @@ class Span(NamedTuple):
         return f"Span({self.file}:{self.line}:{self.column}-{self.end_line}:{self.end_column})"
 
 
+def line_starts(text: str) -> list[int]:
+    """The offset where each line starts: 0, and after every `\\n` (the one
+    notion of a line, the lexer's). Worked out by C loops: lengths of the lines,
+    summed as they go."""
+    starts = [0]
+    starts += map(add, accumulate(map(len, text.split("\n"))), count(1))
+    starts.pop()  # past the end
+    return starts
+
+
 class SourceFile:
     """A file's path as shown to users and its text. Compared by identity."""
 
@@ -78,13 +90,7 @@ class SourceFile:
     @property
     def line_starts(self) -> list[int]:
         if self._starts is None:
-            starts = [0]
-            find = self.text.find
-            pos = find("\n")
-            while pos != -1:
-                starts.append(pos + 1)
-                pos = find("\n", pos + 1)
-            self._starts = starts
+            self._starts = line_starts(self.text)
         return self._starts
 
     @property

@@ -3,6 +3,7 @@ the same diagnostics over every file of the repository and over fuzzed text."""
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import pytest
@@ -57,6 +58,61 @@ PIECES = ["shot s:", "\n    ", "camera:", "pan left 30deg", "f/2.8", "f", "/", '
 @given(st.lists(st.sampled_from(PIECES), max_size=40).map("".join))
 def test_fuzzed_text_lexes_the_same(text):
     same(text)
+
+
+def tokens(text: str, lexing) -> list[tuple]:
+    """Every token the post-lexer hands the parser, with its place as Lark gives it."""
+    seen = []
+    indenter = lexing.parser.lexer.postlexer if hasattr(lexing.parser.lexer, "postlexer") else None
+    original = type(indenter).process
+
+    def recording(self, stream):
+        for token in original(self, stream):
+            seen.append((token.type, token.value, token.start_pos, token.end_pos, token.line, token.column,
+                         token.end_line, token.end_column))
+            yield token
+
+    with parser._lock:
+        parser._context.reset(SourceFile("a.shot", text))
+        type(indenter).process = recording
+        try:
+            lexing.parse(text)
+        except Exception:  # a syntax error: the tokens up to it are compared
+            pass
+        finally:
+            type(indenter).process = original
+    return seen
+
+
+@settings(derandomize=True, database=None, max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES + ["\f", " \r", "  // c\n", " \f // c\n", "\r\n  "]), max_size=40).map("".join))
+def test_fuzzed_text_gives_the_same_tokens_in_the_same_places(text):
+    """Token by token, with lines and columns: spaces skipped within a token's
+    match, and places worked out when asked, are what Lark's lexer gives."""
+    assert tokens(text, parser._parser()) == tokens(text, lark_lexing())
+
+
+@pytest.mark.parametrize("path", FILES[::7], ids=lambda p: str(p.relative_to(REPO)))
+def test_every_seventh_file_gives_the_same_tokens(path):
+    text = path.read_text(encoding="utf-8")
+    assert tokens(text, parser._parser()) == tokens(text, lark_lexing())
+
+
+def test_only_a_newline_can_begin_with_a_space():
+    """The fast lexer skips spaces within the next token's match; only the
+    terminals it names may begin with a space, and it tries those first."""
+    from sorascript.syntax import lexer
+
+    grammar = parser._parser()
+    skipped = [t for t in grammar.terminals if t.name in grammar.lexer_conf.ignore]
+    assert [t.name for t in skipped] == ["WS"]
+    tails = ["//x\n", "\n", "\r\n", '"x"', '"""x"""', "1s", "-1s", "$1", "#ff", "f/2", "a", "é", "..", ":", ",",
+             "(", ")", "/", ".", " ", "\t"]
+    for terminal in grammar.terminals:
+        if terminal.name in lexer._STARTS_WITH_SPACE or terminal.name in grammar.lexer_conf.ignore:
+            continue
+        compiled = re.compile(terminal.pattern.to_regexp())
+        assert not any(compiled.match(space + tail) for space in " \t\f\r" for tail in tails), terminal.name
 
 
 @pytest.mark.parametrize("path", [p for p in FILES if "ui" not in p.parts], ids=lambda p: str(p.relative_to(REPO)))

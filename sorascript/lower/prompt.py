@@ -10,8 +10,6 @@ the one lowering of `layout.py`, which lays it out as the profile's table in
 
 from __future__ import annotations
 
-import re
-
 from sorascript import vocab
 from sorascript.lower import phrasing as say
 from sorascript.lower.content import Content, gathered
@@ -135,8 +133,23 @@ def drop_repeated_setting(content: Content) -> None:
 
 
 def _says(prose: str, part: str) -> bool:
-    """The prose holds these words, as words (a part under four letters never counts)."""
-    return len(part) >= 4 and re.search(rf"(?<![\w-]){re.escape(part)}(?![\w-])", prose) is not None
+    """The prose holds these words, as words (a part under four letters never counts).
+    A plain search, not a regex: each setting is its own pattern, and compiling
+    a thousand patterns costs more than the whole search."""
+    if len(part) < 4:
+        return False
+    at = prose.find(part)
+    while at >= 0:
+        end = at + len(part)
+        if not (at and _in_word(prose[at - 1])) and not (end < len(prose) and _in_word(prose[end])):
+            return True
+        at = prose.find(part, at + 1)
+    return False
+
+
+def _in_word(char: str) -> bool:
+    """What a regex's `[\\w-]` matches: a letter, a digit, `_` or `-`."""
+    return char.isalnum() or char in "_-"
 
 
 def _bare(part: str) -> str:

@@ -12,16 +12,64 @@ The moment a token is one the state does not accept (a syntax error, or a
 rare place where another terminal would have matched), the rest of the text
 is lexed by Lark's own contextual lexer, so errors and every corner are
 exactly Lark's.
+
+Two savings on every token: the space before a token is skipped by the same
+match that finds the token (one match, not two), and a token's line and column
+are worked out from its offset only when something asks for them (an error
+message), not written into every token.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from lark.lexer import LexerState, PatternStr, Token
 
+from sorascript.source import line_starts
+
 _NAME = "NAME"
-_NEWLINE_TERMINALS = ("_NL", "LONG_STRING")
+_SKIPPED = "_skipped"
+_STARTS_WITH_SPACE = ("_NL",)
+
+
+class _PlacedToken(Token):
+    """A token whose line and column come from its offsets and the text's line
+    starts (`_starts`, set on a class made for each text): the same values Lark
+    writes into each token, computed when read."""
+
+    __slots__ = ()
+    _starts: list[int] = [0]
+
+    @property
+    def line(self) -> int:
+        return bisect_right(self._starts, self.start_pos)
+
+    @property
+    def column(self) -> int:
+        return self.start_pos - self._starts[bisect_right(self._starts, self.start_pos) - 1] + 1
+
+    @property
+    def end_line(self) -> int:
+        return bisect_right(self._starts, self.end_pos)
+
+    @property
+    def end_column(self) -> int:
+        return self.end_pos - self._starts[bisect_right(self._starts, self.end_pos) - 1] + 1
+
+
+def placed_token_class(text: str) -> type[Token]:
+    """A token class that places its tokens in `text`."""
+    return type("Token", (_PlacedToken,), {"__slots__": (), "_starts": line_starts(text)})
+
+
+def borrowed(kind: str, value: str, token: Token) -> Token:
+    """A token made by the post-lexer at `token`'s place (Lark's `new_borrow_pos`)."""
+    if isinstance(token, _PlacedToken):
+        made = str.__new__(type(token), value)
+        made.type, made.value, made.start_pos, made.end_pos = kind, value, token.start_pos, token.end_pos
+        return made
+    return Token.new_borrow_pos(kind, value, token)
 
 
 class FastLexer:
@@ -35,9 +83,19 @@ class FastLexer:
         # Keywords written like names are names the state may read as keywords.
         self.keywords = {t.pattern.value: t.name for t in terminals
                          if isinstance(t.pattern, PatternStr) and name_re.fullmatch(t.pattern.value)}
-        alternatives = [f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in terminals if t.pattern.value not in self.keywords]
-        self.master = re.compile("|".join(alternatives))
+        alternatives = [f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in terminals
+                        if t.pattern.value not in self.keywords and t.name not in lark_parser.lexer_conf.ignore]
         self.ignore = frozenset(lark_parser.lexer_conf.ignore)
+        # What is ignored (spaces) is matched before the token, in the same match;
+        # at the end of the text it may stand alone.
+        skipped = "|".join(t.pattern.to_regexp() for t in terminals if t.name in self.ignore)
+        self.master = re.compile(f"(?P<{_SKIPPED}>(?:{skipped})++)?(?:{'|'.join(alternatives)}|\\Z)" if skipped
+                                 else "|".join(alternatives))
+        # Terminals that can begin with what is ignored: Lark, trying terminals in
+        # order at the first space, would take one of these there rather than
+        # skip the space. (In this grammar: a newline whose line ends in a comment.)
+        self.before_skipping = {t.name: re.compile(t.pattern.to_regexp()).match for t in terminals
+                                if t.name in _STARTS_WITH_SPACE}
         table = lark_parser.parser.parser.parser.parse_table
         always = {"_NL"}
         self.accepts = {state: frozenset(actions) | always for state, actions in table.states.items()}
@@ -47,35 +105,34 @@ class FastLexer:
         text = lexer_state.text.text
         end_of_text = lexer_state.text.end
         pos = lexer_state.line_ctr.char_pos
-        line, line_start = 1, 0
         match = self.master.match
-        keywords, accepts, ignore = self.keywords, self.accepts, self.ignore
+        keywords, accepts, before_skipping = self.keywords, self.accepts, self.before_skipping
         make = str.__new__  # a Token made here, not through Token's Python constructor (the same fields)
+        placed = placed_token_class(text)
         token = None
         while pos < end_of_text:
             found = match(text, pos)
             if found is None:
                 break  # Lark's lexer says what the unexpected character is
             kind = found.lastgroup
-            end = found.end()
-            if kind in ignore:
-                pos = end
+            if kind == _SKIPPED:  # spaces at the end of the text
+                pos = found.end()
                 continue
-            value = found.group()
+            start, end = found.span(kind)
+            if start != pos and kind in before_skipping:
+                first = before_skipping[kind](text, pos)
+                if first is not None:
+                    start, end = pos, first.end()
+            value = text[start:end]
             accepted = accepts[parser_state.position]
             if kind == _NAME:
                 keyword = keywords.get(value)
                 if keyword is not None and (keyword in accepted or _NAME not in accepted):
                     kind = keyword
             if kind not in accepted:
-                break  # a token the state does not take: Lark's lexer decides, from here on
-            token = make(Token, value)
-            token.type, token.value, token.start_pos, token.end_pos = kind, value, pos, end
-            token.line, token.column = line, pos - line_start + 1
-            if kind in _NEWLINE_TERMINALS and "\n" in value:
-                line += value.count("\n")
-                line_start = pos + value.rindex("\n") + 1
-            token.end_line, token.end_column = line, end - line_start + 1
+                break  # a token the state does not take: Lark's lexer decides, from here on (spaces too)
+            token = make(placed, value)
+            token.type, token.value, token.start_pos, token.end_pos = kind, value, start, end
             pos = end
             yield token
         if token is not None:
@@ -83,5 +140,8 @@ class FastLexer:
         if pos >= end_of_text:
             return
         counter = lexer_state.line_ctr
-        counter.char_pos, counter.line, counter.column, counter.line_start_pos = pos, line, pos - line_start + 1, line_start
+        starts = placed._starts
+        line = bisect_right(starts, pos)
+        counter.char_pos, counter.line, counter.column, counter.line_start_pos = \
+            pos, line, pos - starts[line - 1] + 1, starts[line - 1]
         yield from self.fallback.lex(lexer_state, parser_state)

@@ -28,7 +28,7 @@ from sorascript.source import SourceFile
 from sorascript.syntax import ast
 from sorascript.syntax.build import Builder, ParseContext, check_token
 from sorascript.syntax.lalr import FastParser
-from sorascript.syntax.lexer import FastLexer
+from sorascript.syntax.lexer import FastLexer, borrowed
 from sorascript.syntax.errors import parser_expected, syntax_diagnostic
 
 MAX_SYNTAX_ERRORS = 50
@@ -79,17 +79,17 @@ class Indenter(PostLex):
             indent = len(indentation) + (self.TAB_WIDTH - 1) * indentation.count("\t")
             if indent > levels[-1]:
                 levels.append(indent)
-                yield Token.new_borrow_pos("_INDENT", indentation, token)
+                yield borrowed("_INDENT", indentation, token)
                 continue
             closed = None
             while indent < levels[-1]:
                 closed = levels.pop()
-                yield Token.new_borrow_pos("_DEDENT", indentation, token)
+                yield borrowed("_DEDENT", indentation, token)
             if indent != levels[-1]:
                 self._report_dedent(token, indentation, levels[-1], closed)
         while len(levels) > 1:
             levels.pop()
-            yield Token.new_borrow_pos("_DEDENT", "", token) if token else Token("_DEDENT", "", 0, 1, 1, 1, 1, 0)
+            yield borrowed("_DEDENT", "", token) if token else Token("_DEDENT", "", 0, 1, 1, 1, 1, 0)
 
     def _line_start(self, token: Token, segment: str) -> int:
         """The character offset of the final line that a newline token reaches."""
