@@ -67,6 +67,18 @@ def test_stdout_is_exactly_the_library_plan(warned: Path):
     assert done.stdout == driver.plan_json(result.plan)
 
 
+@pytest.mark.parametrize("value", [
+    {"jobs": [{"name": "a", "request": {"seconds": "4", "fps": 16, "guidance": 5.5}}], "empty": [], "none": {}},
+    ["é — “quoted” \\ \"", "\x1f\x7f\u2028", True, None, 0, -3, 1.25],
+    {"seed": 2 ** 70, "nested": [[2 ** 70]]},  # past 64 bits: the standard library writes it
+])
+def test_the_plan_layout_is_the_standard_librarys(value):
+    """orjson writes the plan; the bytes are those of `json.dumps(indent=2, ensure_ascii=False)`."""
+    assert driver.json_text(value) == json.dumps(value, indent=2, ensure_ascii=False)
+    if isinstance(value, dict):
+        assert driver.plan_json(value) == json.dumps(value, indent=2, ensure_ascii=False) + "\n"
+
+
 def test_a_clean_program_writes_nothing_on_stderr(tmp_path: Path):
     path = tmp_path / "clean.shot"
     path.write_text(WARNED, encoding="utf-8")
