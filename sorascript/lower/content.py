@@ -27,7 +27,7 @@ from sorascript.quantities import seconds
 from sorascript.sema import conditions
 from sorascript.sema.checks import BUILTIN_SPEAKERS
 from sorascript.sema.shot import ResolvedShot
-from sorascript.sema.timing import Window, block_times, cut_windows, ms, range_ms, resolve_moves
+from sorascript.sema.timing import Window, cut_windows, ms, range_ms, resolve_moves
 from sorascript.syntax import ast
 
 
@@ -278,7 +278,7 @@ class Gatherer:
 
     # ---- beats, dialogue, sound --------------------------------------------------------
     def beats(self, stmt: ast.Beats, content: Content) -> None:
-        self.times = block_times(stmt.items, content.window)
+        self.times = self.shot.times(stmt.items, content.window)
         for item in stmt.items:
             BEAT_LOWERING[type(item)](self, item, content)
 
@@ -306,7 +306,7 @@ class Gatherer:
 
     def dialogue(self, stmt: ast.Dialogue, content: Content) -> None:
         if self.audible:
-            self.times = block_times(stmt.items, content.window)
+            self.times = self.shot.times(stmt.items, content.window)
             for item in stmt.items:
                 DIALOGUE_LOWERING[type(item)](self, item, content)
 
@@ -334,7 +334,7 @@ class Gatherer:
 
     def sound(self, stmt: ast.Sound, content: Content) -> None:
         if self.audible:
-            self.times = block_times(stmt.items, content.window)
+            self.times = self.shot.times(stmt.items, content.window)
             for item in stmt.items:
                 SOUND_LOWERING[type(item)](self, item, content)
 

@@ -14,7 +14,7 @@ from sorascript.diagnostics import Label
 from sorascript.sema import conditions
 from sorascript.sema.checks import BUILTIN_SPEAKERS
 from sorascript.sema.names import character_name, words
-from sorascript.sema.timing import Window, block_times, cut_windows, resolve_moves, seconds
+from sorascript.sema.timing import Window, cut_windows, resolve_moves, seconds
 from sorascript.quantities import time_range
 from sorascript.syntax import ast
 
@@ -94,10 +94,10 @@ class Craft:
     def __init__(self, linter) -> None:
         self.linter = linter
         self.table = linter.table
-        self._times: dict = {}
         self._prose: dict = {}
 
     def shot(self, job, shot, name_span, label: str) -> None:
+        self.times = shot.times  # block times, worked out once for the shot's lints and its lowering
         places = contexts(shot.view, shot.duration)
         texts = [t for place in places for t in self.texts(place.stmts)]  # the shot's and every cut's
         self.style_optics(shot)
@@ -124,14 +124,6 @@ class Craft:
         body, begin = raw
         for match in compiled.finditer(body):
             yield self.linter.span(begin, match.start(), match.end()), match.group(0)
-
-    def times(self, items, window: Window) -> dict:
-        """`block_times`, once per block and window for the shot's checks."""
-        key = (id(items), window)
-        found = self._times.get(key)
-        if found is None:
-            found = self._times[key] = block_times(items, window)
-        return found
 
     def prose_texts(self, place: Context) -> list:
         """The strings of the place's prose and beats: what the frame shows."""

@@ -348,10 +348,10 @@ class Linter:
 
     def raw(self, text: ast.Str) -> tuple[str, int] | None:
         """The source characters of a string in the compiled file, and where they start."""
-        span = text.span
-        if span.source is not self.source:
+        source, start, end = text.place
+        if source is not self.source:
             return None
-        return span.text, span.start
+        return source.text[start:end], start
 
     def hits(self, code: str, text: ast.Str, found: list[re.Pattern], clause_start: bool = False):
         """(start, end, words, body, begin) of each match in a string: the `hit` group

@@ -96,7 +96,8 @@ class Scopes:
     def module_of(self, node, default: LoadedModule) -> LoadedModule:
         """The module a node was written in: a statement a shot inherits with
         `from` names things as its own file sees them."""
-        return self._by_file.get(node.span.file, default)
+        source = node.place[0]
+        return self._by_file.get(source.path, default) if source is not None else default
 
     def lookup(self, module: LoadedModule, name: str) -> list[Symbol]:
         own = self.own[module.key].get(name)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from sorascript.diagnostics import Diagnostic, Label, make
 from sorascript.sema.models import ModelProfile, Size, profile
 from sorascript.sema.scope import KIND_WORDS, Scopes, Symbol
-from sorascript.sema.timing import clip_duration
+from sorascript.sema.timing import Window, block_times, clip_duration
 from sorascript.sema.views import ShotView
 from sorascript.syntax import ast
 
@@ -31,6 +31,16 @@ class ResolvedShot:
     location: Symbol | None = None
     takes: int = 1
     frames: int | None = None  # on a frame-based model: the clip's frame count (its `duration` is then their length)
+    _times: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def times(self, items, window: Window) -> dict:
+        """`block_times` of one of the shot's blocks over a window, worked out once
+        for the lints and the lowering."""
+        key = (id(items), window)
+        found = self._times.get(key)
+        if found is None:
+            found = self._times[key] = block_times(items, window)
+        return found
 
     @property
     def anchors(self) -> list[ast.Anchor]:

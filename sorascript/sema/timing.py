@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 
 from sorascript import vocab
@@ -40,6 +41,7 @@ def ms(q: ast.Quantity | None) -> int | None:
     return None
 
 
+@lru_cache(maxsize=4096)  # lines recur ("Yes.", a refrain); each is timed by the checks, the lints and the prompt
 def words(text: str) -> int:
     return len(_WORD.findall(text))
 

@@ -92,6 +92,13 @@ class Node(metaclass=_NodeType):
         packed = self._packed
         return Span(self._source, packed >> _SPAN_BITS, packed & _SPAN_MASK)
 
+    @property
+    def place(self) -> tuple:
+        """(file, start, end) of the span, without making a `Span`: for loops over
+        many nodes. (None, 0, 0) for a node made by hand."""
+        packed = self._packed
+        return self._source, packed >> _SPAN_BITS, packed & _SPAN_MASK
+
     def _values(self) -> tuple:
         return tuple(getattr(self, name) for name in self._compared)
 
