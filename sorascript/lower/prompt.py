@@ -20,9 +20,15 @@ from sorascript.syntax import ast
 
 
 class PromptWriter:
-    def __init__(self, shot: ResolvedShot, scopes, continuity: list[str], world: frozenset[str] = frozenset()) -> None:
+    """Writes one shot's prompt. `said` keeps what is said the same way in every
+    shot (a palette, a style, a character's description), worked out once for
+    the shots of a program (`shot_lowering` shares one)."""
+
+    def __init__(self, shot: ResolvedShot, scopes, continuity: list[str], world: frozenset[str] = frozenset(),
+                 said: dict | None = None) -> None:
         self.shot = shot
         self.scopes = scopes
+        self.said = {} if said is None else said
         self.profile = profiles()[shot.model.layout if shot.model is not None else "guide"]
         self.names = [say.character_name(s) for s in shot.cast] + [say.prop_name(s) for s in shot.props]
         self.continuity = [line for line in continuity if self.concerns(line, world)]
@@ -66,15 +72,22 @@ class PromptWriter:
         def said(items, kind) -> str:
             return ", ".join(say.clause(say.lower_start(i.text.value, self.names)) for i in items if isinstance(i, kind))
 
+        names = tuple(self.names)
         out = []
         for symbol in self.shot.cast:
-            items = symbol.decl.items
-            out.append(Described(say.character_name(symbol), {
-                "description": said(items, ast.Prose), "wardrobe": said(items, ast.Wardrobe),
-                "voice": said(items, ast.Voice) if symbol in speakers else "",
-            }))
+            key = ("character", id(symbol.decl), names, symbol in speakers)
+            if key not in self.said:
+                items = symbol.decl.items
+                self.said[key] = Described(say.character_name(symbol), {
+                    "description": said(items, ast.Prose), "wardrobe": said(items, ast.Wardrobe),
+                    "voice": said(items, ast.Voice) if symbol in speakers else "",
+                })
+            out.append(self.said[key])
         for symbol in self.shot.props:
-            out.append(Described(say.prop_name(symbol), {"description": said(symbol.decl.items, ast.Prose)}))
+            key = ("prop", id(symbol.decl), names)
+            if key not in self.said:
+                self.said[key] = Described(say.prop_name(symbol), {"description": said(symbol.decl.items, ast.Prose)})
+            out.append(self.said[key])
         return out
 
     # ---- palette and style -----------------------------------------------------------------------------
@@ -82,11 +95,20 @@ class PromptWriter:
         items = self.shot.palette_items
         if not items:
             return ""
-        parts = [say.anchor(i) if isinstance(i, ast.Anchor) else i.text.value for i in items]
-        return "Palette: " + ", ".join(parts)
+        key = ("palette", id(items))
+        if key not in self.said:
+            self.said[key] = "Palette: " + ", ".join(say.anchor(i) if isinstance(i, ast.Anchor) else i.text.value
+                                                     for i in items)
+        return self.said[key]
 
     def style(self) -> list[tuple[str, str]]:
         """(kind, text) pieces: the style's prose first, then its blend, grade and film."""
+        key = ("style", id(self.shot.style_items), tuple(self.names))
+        if key not in self.said:
+            self.said[key] = self._style()
+        return self.said[key]
+
+    def _style(self) -> list[tuple[str, str]]:
         items = self.shot.style_items
         prose = " ".join(i.text.value for i in items if isinstance(i, ast.Prose))
         out = [("style", prose)] if prose else []
@@ -200,6 +222,7 @@ def shot_lowering(analysis) -> tuple[dict[str, str], dict[str, dict]]:
     of its content, written once for the plan and the W117 lint."""
     continuity = continuity_lines(analysis.program)
     world = world_names(analysis)
+    said: dict = {}
     prompts, timelines = {}, {}
     for job in analysis.jobs:
         if job.kind != "create":
@@ -207,7 +230,8 @@ def shot_lowering(analysis) -> tuple[dict[str, str], dict[str, dict]]:
         shot = analysis.shots[job.name]
         content = gathered(shot, analysis.scopes)
         timelines[job.name] = timeline(shot, content)  # first: the prompt adds to the shared content
-        prompts[job.name] = PromptWriter(shot, analysis.scopes, continuity.get(job.symbol.name, []), world).prompt(content)
+        prompts[job.name] = PromptWriter(shot, analysis.scopes, continuity.get(job.symbol.name, []), world,
+                                        said).prompt(content)
     return prompts, timelines
 
 

@@ -20,6 +20,7 @@ from sorascript.diagnostics import Diagnostic, make
 from sorascript.source import SourceFile, Span
 from sorascript.syntax import ast
 
+_LAYOUT = frozenset({"_NL", "_INDENT", "_DEDENT"})
 _STRUCTURAL = frozenset({"_NL", "_INDENT", "_DEDENT", "COLON", "COMMA", "LPAR", "RPAR", "SLASH", "DOTDOT"})
 ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t"}
 _ESCAPE = re.compile(r"\\(.)", re.S)
@@ -78,18 +79,23 @@ class Builder(Transformer):
 
     # ---- helpers -------------------------------------------------------------
     def _span_of(self, children: list) -> Span:
+        """From the first child to the last, line breaks and indentation aside
+        (a node's packed span is read without making a Span)."""
         first = last = None
         for child in children:
-            if isinstance(child, Token):
-                if child.type in ("_NL", "_INDENT", "_DEDENT"):
-                    continue
-                start, end = child.start_pos, child.end_pos
-            else:  # a node: its packed span, read without making a Span
-                packed = child._packed
-                start, end = packed >> 32, packed & 0xFFFFFFFF
-            if first is None:
-                first = start
-            last = end
+            if not isinstance(child, Token):
+                first = child._packed >> 32
+                break
+            if child.type not in _LAYOUT:
+                first = child.start_pos
+                break
+        for child in reversed(children):
+            if not isinstance(child, Token):
+                last = child._packed & 0xFFFFFFFF
+                break
+            if child.type not in _LAYOUT:
+                last = child.end_pos
+                break
         return Span(self.ctx.source, first, last)
 
     def _name(self, token: Token) -> ast.Name:
