@@ -6,12 +6,16 @@ are left out here so that each case shows only what it is about."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sorascript import driver
 from sorascript.sema.lints import rules
+from sorascript.sema.timing import words
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -386,3 +390,14 @@ def test_examples_check_without_warnings(path):
     result = driver.check(path)
     assert result.problem is None
     assert [d for d in result.diagnostics if d.severity != "note"] == []
+
+
+# ---- counting words (W117, and the time a line takes to say) --------------------------
+
+
+@settings(derandomize=True, database=None, max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab _'’-.,\n\t9é—°ßü\u0301١") + [chr(0x1F600), "\x00", "\x7f"]),
+               max_size=60) | st.text(max_size=60))
+def test_words_are_counted_as_the_pattern_counts_them(text):
+    """The C-loop count gives what `[\\w'’]+` finds, in and outside ASCII."""
+    assert words(text) == len(re.findall(r"[\w'’]+", text))

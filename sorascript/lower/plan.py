@@ -33,9 +33,16 @@ class PlanBuilder:
         self.program = analysis.program
         self.root = self.program.root.resolve()
         self._files = {m.source.path: m for m in self.program.modules.values()}
+        self._project_paths: dict[str, str] = {}  # resolving a path asks the file system, once per file
 
     def project_path(self, file: str) -> str:
         """A file as the plan names it: relative to the project root, `/`-separated."""
+        found = self._project_paths.get(file)
+        if found is None:
+            found = self._project_paths[file] = self._project_path(file)
+        return found
+
+    def _project_path(self, file: str) -> str:
         module = self._files.get(file)
         if module is None or module.is_std:
             return file

@@ -18,7 +18,7 @@ from sorascript.diagnostics import Diagnostic, Label, make
 from sorascript.sema.craft import Craft
 from sorascript.sema.literals import required
 from sorascript.sema.names import character_name, words as name_words
-from sorascript.sema.timing import cut_windows, seconds
+from sorascript.sema.timing import cut_windows, seconds, words as count_words
 from sorascript.source import SourceFile, Span
 from sorascript.syntax import ast
 
@@ -702,7 +702,7 @@ def long_prompts(analysis, prompts: dict[str, str]) -> list[Diagnostic]:
             continue
         model = analysis.shots[job.name].model
         limit = model.max_words if model is not None and model.max_words else default
-        count = len(re.findall(r"[\w'’]+", prompts[job.name]))
+        count = count_words(prompts[job.name])
         if count > limit:
             view = job.view
             name = view.variant.name.span if view.variant is not None else view.symbol.decl.name.span
