@@ -63,7 +63,7 @@ def analyze(source: SourceFile, path: Path, root: Path, settings: Settings | Non
         if problem is not None:
             found.append(problem)
         analysis.shots[job.name] = shot
-        time.check(job.view.stmts, shot.duration)
+        time.check(job.view.stmts, shot.duration, shot.times)
         found += check_anchors(shot, anchors_checked)
         capability.check(shot)
     found += time.diagnostics + capability.diagnostics

@@ -192,8 +192,10 @@ class TimeChecker:
         self._checked.add(key)
         return True
 
-    def check(self, stmts, duration: int) -> None:
+    def check(self, stmts, duration: int, times=block_times) -> None:
+        """`times` is `block_times`, or the shot's memo of it (`ResolvedShot.times`)."""
         self.duration = duration
+        self.times = times
         clip = Window(0, duration)
         self.context(stmts, clip)
         previous: tuple[ast.Cut, int, int] | None = None
@@ -481,7 +483,7 @@ class TimeChecker:
         spoken = 0
         starts: list[int] = []  # when each line that overlaps none before it is spoken, in time order
         spoken_at: list[tuple[ast.Line, int, int]] = []
-        beats = block_times(items, window) if any(isinstance(i, ast.Beat) for i in items) else {}
+        beats = self.times(items, window) if any(isinstance(i, ast.Beat) for i in items) else {}
         floor = window.start  # as in `block_times`: what follows a beat starts no earlier than it
         for item in items:
             if isinstance(item, ast.Beat):
