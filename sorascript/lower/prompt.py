@@ -232,6 +232,7 @@ def shot_lowering(analysis) -> tuple[dict[str, str], dict[str, dict]]:
         timelines[job.name] = timeline(shot, content)  # first: the prompt adds to the shared content
         prompts[job.name] = PromptWriter(shot, analysis.scopes, continuity.get(job.symbol.name, []), world,
                                         said).prompt(content)
+        shot.forget_times()
     return prompts, timelines
 
 

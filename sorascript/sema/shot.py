@@ -35,12 +35,17 @@ class ResolvedShot:
 
     def times(self, items, window: Window) -> dict:
         """`block_times` of one of the shot's blocks over a window, worked out once
-        for the lints and the lowering."""
+        for the time checks, the lints and the lowering."""
         key = (id(items), window)
         found = self._times.get(key)
         if found is None:
             found = self._times[key] = block_times(items, window)
         return found
+
+    def forget_times(self) -> None:
+        """Called by the lowering, the last to ask: a large film need not keep
+        every block's times to the end."""
+        self._times.clear()
 
     @property
     def anchors(self) -> list[ast.Anchor]:

@@ -47,33 +47,16 @@ class ShotView:
     stmts: tuple
     span: Span  # the shot's (or variant's) header
     variant: ast.Variant | None = None
-    _kinds: dict | None = field(default=None, repr=False, compare=False)
 
     @property
     def module(self):
         return self.symbol.module
 
     def first(self, *classes):
-        if len(classes) == 1:
-            found = self._of_kind(classes[0])
-            return found[0] if found else None
         return next((s for s in self.stmts if isinstance(s, classes)), None)
 
     def all(self, *classes) -> list:
-        if len(classes) == 1:
-            return list(self._of_kind(classes[0]))
         return [s for s in self.stmts if isinstance(s, classes)]
-
-    def _of_kind(self, cls) -> list:
-        """The statements of one node class, in order. (Every node class derives
-        from `ast.Node` alone, so a class's statements are those of its type.)
-        The checks, lints and lowering ask a view this thousands of times."""
-        if self._kinds is None:
-            kinds: dict = {}
-            for stmt in self.stmts:
-                kinds.setdefault(type(stmt), []).append(stmt)
-            self._kinds = kinds
-        return self._kinds.get(cls, ())
 
 
 @dataclass

@@ -35,32 +35,45 @@ _STARTS_WITH_SPACE = ("_NL",)
 
 class _PlacedToken(Token):
     """A token whose line and column come from its offsets and the text's line
-    starts (`_starts`, set on a class made for each text): the same values Lark
-    writes into each token, computed when read."""
+    starts, worked out the first time a token of the text is asked (an error
+    message): the same values Lark writes into each token. `_text` is set on a
+    class made for each text (`placed_token_class`)."""
 
     __slots__ = ()
-    _starts: list[int] = [0]
+    _text = ""
+    _starts = None  # an array of line starts (`source.line_starts`), made when first asked
+
+    @classmethod
+    def line_starts(cls):
+        if cls._starts is None:
+            cls._starts = line_starts(cls._text)
+        return cls._starts
+
+    def _place(self, offset: int) -> tuple[int, int]:
+        starts = self.line_starts()
+        line = bisect_right(starts, offset)
+        return line, offset - starts[line - 1] + 1
 
     @property
     def line(self) -> int:
-        return bisect_right(self._starts, self.start_pos)
+        return self._place(self.start_pos)[0]
 
     @property
     def column(self) -> int:
-        return self.start_pos - self._starts[bisect_right(self._starts, self.start_pos) - 1] + 1
+        return self._place(self.start_pos)[1]
 
     @property
     def end_line(self) -> int:
-        return bisect_right(self._starts, self.end_pos)
+        return self._place(self.end_pos)[0]
 
     @property
     def end_column(self) -> int:
-        return self.end_pos - self._starts[bisect_right(self._starts, self.end_pos) - 1] + 1
+        return self._place(self.end_pos)[1]
 
 
 def placed_token_class(text: str) -> type[Token]:
     """A token class that places its tokens in `text`."""
-    return type("Token", (_PlacedToken,), {"__slots__": (), "_starts": line_starts(text)})
+    return type("Token", (_PlacedToken,), {"__slots__": (), "_text": text})
 
 
 def borrowed(kind: str, value: str, token: Token) -> Token:
@@ -140,7 +153,7 @@ class FastLexer:
         if pos >= end_of_text:
             return
         counter = lexer_state.line_ctr
-        starts = placed._starts
+        starts = placed.line_starts()
         line = bisect_right(starts, pos)
         counter.char_pos, counter.line, counter.column, counter.line_start_pos = \
             pos, line, pos - starts[line - 1] + 1, starts[line - 1]

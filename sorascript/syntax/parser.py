@@ -56,11 +56,12 @@ class Indenter(PostLex):
         for token in stream:
             if first:
                 first = False
-                if token.type != "_NL" and token.column > 1:
+                if token.type != "_NL" and token.start_pos > 0:
                     # The first line of the file is indented: no newline token carries that indentation.
-                    width = token.column - 1
+                    # (A first token that is no newline is on line 1: its column is its offset + 1.)
+                    width = token.start_pos
                     levels.append(width)
-                    yield Token("_INDENT", " " * width, 0, 1, 1, 1, token.column, token.start_pos)
+                    yield Token("_INDENT", " " * width, 0, 1, 1, 1, width + 1, token.start_pos)
             if token.type != "_NL":
                 if token.type in _CHECKED:
                     check_token(token, self.ctx)
