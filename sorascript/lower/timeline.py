@@ -9,10 +9,13 @@ after its pauses, untimed beats sharing their window in order.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from sorascript.lower.content import Content, gathered
 from sorascript.sema.shot import ResolvedShot
 
 
+@lru_cache(maxsize=8192)  # times recur from shot to shot: one float for each, not one per entry
 def _s(value: int) -> float:
     return value / 1000
 
