@@ -105,7 +105,7 @@ class Builder(Transformer):
     def _quantity(self, token: Token, slot: str | None = None, why: str | None = None) -> ast.Quantity:
         """A quantity node. `slot` is the kind the place takes, when the grammar
         knows it: an unknown unit's hint then suggests that kind's unit."""
-        text = str(token)
+        text = sys.intern(token.value)  # quantities repeat too (`4s`, `35mm`): one string for each spelling
         kind, value, problem = quantities.classify(text)
         if problem is not None and problem[0] == "E105" and (slot is not None or why is not None):
             index = self.ctx.unit_problems.get(token.start_pos)
