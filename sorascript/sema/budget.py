@@ -32,7 +32,7 @@ MAX_EXTENSIONS = 6
 MAX_EXTENDED_MS = 120000
 
 
-@dataclass
+@dataclass(slots=True)
 class Media:
     """What a job produces and what it is billed at."""
 

@@ -16,7 +16,7 @@ DEFAULT_MODEL = "sora-2"
 DEFAULT_SIZE: Size = (720, 1280)
 
 
-@dataclass
+@dataclass(slots=True)  # one a shot: slots, not a dict each
 class ResolvedShot:
     view: ShotView
     model_symbol: Symbol | None

@@ -38,7 +38,7 @@ def _keeping_the_location(stmt, base: tuple):
     return stmt if inherited is None else ast.Setting(stmt.text, inherited.location, stmt.span)
 
 
-@dataclass
+@dataclass(slots=True)  # one a shot: slots, not a dict each
 class ShotView:
     """One create job's statements, after defaults, `from` and variant."""
 
@@ -59,7 +59,7 @@ class ShotView:
         return [s for s in self.stmts if isinstance(s, classes)]
 
 
-@dataclass
+@dataclass(slots=True)
 class Job:
     name: str
     kind: str  # create remix extend
