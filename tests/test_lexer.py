@@ -137,3 +137,23 @@ def test_the_fast_loop_hands_a_syntax_error_to_lark():
         assert parser._fast_parser().parse(text) is None
     _, found = parser.parse(SourceFile("a.shot", text))
     assert [d.code for d in found] == ["E101"]
+
+
+def test_no_text_outlives_its_parse():
+    """A token's line table (and the text it is made from) goes with the tokens:
+    a file with many syntax errors is parsed again from blanked copies of its
+    text, and with the collector paused (as during a compile) none may stay."""
+    import gc
+
+    from sorascript.syntax import lexer
+
+    text = 'shot a:\n    duration 4s\n    prose "x"\n\n' * 20
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        _, found = parser.parse(SourceFile("a.shot", text))
+        assert len([d for d in found if d.code == "E101"]) == 20
+        assert [o for o in gc.get_objects() if isinstance(o, lexer._Lines)] == []
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -33,54 +33,59 @@ _SKIPPED = "_skipped"
 _STARTS_WITH_SPACE = ("_NL",)
 
 
-class _PlacedToken(Token):
-    """A token whose line and column come from its offsets and the text's line
-    starts, worked out the first time a token of the text is asked (an error
-    message): the same values Lark writes into each token. `_text` is set on a
-    class made for each text (`placed_token_class`)."""
+class _Lines:
+    """Where the lines of one lexed text start, worked out the first time a
+    token asks (an error message). Held by the text's tokens alone, so it goes,
+    with the text, when they do."""
 
-    __slots__ = ()
-    _text = ""
-    _starts = None  # an array of line starts (`source.line_starts`), made when first asked
+    __slots__ = ("text", "_starts")
 
-    @classmethod
-    def line_starts(cls):
-        if cls._starts is None:
-            cls._starts = line_starts(cls._text)
-        return cls._starts
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._starts = None
 
-    def _place(self, offset: int) -> tuple[int, int]:
-        starts = self.line_starts()
+    @property
+    def starts(self):
+        if self._starts is None:
+            self._starts = line_starts(self.text)
+        return self._starts
+
+    def place(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of an offset."""
+        starts = self.starts
         line = bisect_right(starts, offset)
         return line, offset - starts[line - 1] + 1
 
+
+class _PlacedToken(Token):
+    """A token whose line and column come from its offsets and its text's line
+    starts: the same values Lark writes into each token, computed when read."""
+
+    __slots__ = ("_lines",)
+
     @property
     def line(self) -> int:
-        return self._place(self.start_pos)[0]
+        return self._lines.place(self.start_pos)[0]
 
     @property
     def column(self) -> int:
-        return self._place(self.start_pos)[1]
+        return self._lines.place(self.start_pos)[1]
 
     @property
     def end_line(self) -> int:
-        return self._place(self.end_pos)[0]
+        return self._lines.place(self.end_pos)[0]
 
     @property
     def end_column(self) -> int:
-        return self._place(self.end_pos)[1]
-
-
-def placed_token_class(text: str) -> type[Token]:
-    """A token class that places its tokens in `text`."""
-    return type("Token", (_PlacedToken,), {"__slots__": (), "_text": text})
+        return self._lines.place(self.end_pos)[1]
 
 
 def borrowed(kind: str, value: str, token: Token) -> Token:
     """A token made by the post-lexer at `token`'s place (Lark's `new_borrow_pos`)."""
     if isinstance(token, _PlacedToken):
-        made = str.__new__(type(token), value)
+        made = str.__new__(_PlacedToken, value)
         made.type, made.value, made.start_pos, made.end_pos = kind, value, token.start_pos, token.end_pos
+        made._lines = token._lines
         return made
     return Token.new_borrow_pos(kind, value, token)
 
@@ -121,7 +126,7 @@ class FastLexer:
         match = self.master.match
         keywords, accepts, before_skipping = self.keywords, self.accepts, self.before_skipping
         make = str.__new__  # a Token made here, not through Token's Python constructor (the same fields)
-        placed = placed_token_class(text)
+        lines = _Lines(text)
         token = None
         while pos < end_of_text:
             found = match(text, pos)
@@ -144,8 +149,8 @@ class FastLexer:
                     kind = keyword
             if kind not in accepted:
                 break  # a token the state does not take: Lark's lexer decides, from here on (spaces too)
-            token = make(placed, value)
-            token.type, token.value, token.start_pos, token.end_pos = kind, value, start, end
+            token = make(_PlacedToken, value)
+            token.type, token.value, token.start_pos, token.end_pos, token._lines = kind, value, start, end, lines
             pos = end
             yield token
         if token is not None:
@@ -153,8 +158,6 @@ class FastLexer:
         if pos >= end_of_text:
             return
         counter = lexer_state.line_ctr
-        starts = placed.line_starts()
-        line = bisect_right(starts, pos)
-        counter.char_pos, counter.line, counter.column, counter.line_start_pos = \
-            pos, line, pos - starts[line - 1] + 1, starts[line - 1]
+        line, column = lines.place(pos)
+        counter.char_pos, counter.line, counter.column, counter.line_start_pos = pos, line, column, pos - column + 1
         yield from self.fallback.lex(lexer_state, parser_state)
