@@ -151,7 +151,10 @@ class _Corpus:
         """False when none of the strings every match holds (`literals.required`)
         is in the text: a plain search for each is several times faster than the
         pattern's. (Where one is, the pattern is searched for in the whole text:
-        narrowing the search to the strings that hold one cost more than it saved.)"""
+        narrowing the search to the strings that hold one cost more than it saved.)
+        A small file is searched outright: reading a pattern's strings costs more."""
+        if len(self.joined) <= self.LARGE:
+            return True
         strings = required(compiled) if self.lowered is not None else None
         return strings is None or any(s in self.lowered for s in strings)
 
