@@ -153,7 +153,7 @@ def test_no_text_outlives_its_parse():
     try:
         _, found = parser.parse(SourceFile("a.shot", text))
         assert len([d for d in found if d.code == "E101"]) == 20
-        assert [o for o in gc.get_objects() if isinstance(o, lexer._Lines)] == []
+        assert [o for o in gc.get_objects() if isinstance(o, SourceFile) and o.path == lexer.LEXED] == []
     finally:
         if was_enabled:
             gc.enable()

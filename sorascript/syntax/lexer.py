@@ -22,62 +22,43 @@ message), not written into every token.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 
 from lark.lexer import LexerState, PatternStr, Token
 
-from sorascript.source import line_starts
+from sorascript.source import SourceFile
 
 _NAME = "NAME"
 _SKIPPED = "_skipped"
 _STARTS_WITH_SPACE = ("_NL",)
 
 
-class _Lines:
-    """Where the lines of one lexed text start, worked out the first time a
-    token asks (an error message). Held by the text's tokens alone, so it goes,
-    with the text, when they do."""
-
-    __slots__ = ("text", "_starts")
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self._starts = None
-
-    @property
-    def starts(self):
-        if self._starts is None:
-            self._starts = line_starts(self.text)
-        return self._starts
-
-    def place(self, offset: int) -> tuple[int, int]:
-        """1-based (line, column) of an offset."""
-        starts = self.starts
-        line = bisect_right(starts, offset)
-        return line, offset - starts[line - 1] + 1
+# The name of the `SourceFile` a lexed text's tokens share: it places them
+# (lines worked out when first asked), and goes, with the text, when they do.
+LEXED = "<lexed text>"
 
 
 class _PlacedToken(Token):
-    """A token whose line and column come from its offsets and its text's line
-    starts: the same values Lark writes into each token, computed when read."""
+    """A token whose line and column come from its offsets and its text
+    (`_lines`, a `SourceFile`): the same values Lark writes into each token,
+    computed when read."""
 
     __slots__ = ("_lines",)
 
     @property
     def line(self) -> int:
-        return self._lines.place(self.start_pos)[0]
+        return self._lines.position(self.start_pos)[0]
 
     @property
     def column(self) -> int:
-        return self._lines.place(self.start_pos)[1]
+        return self._lines.position(self.start_pos)[1]
 
     @property
     def end_line(self) -> int:
-        return self._lines.place(self.end_pos)[0]
+        return self._lines.position(self.end_pos)[0]
 
     @property
     def end_column(self) -> int:
-        return self._lines.place(self.end_pos)[1]
+        return self._lines.position(self.end_pos)[1]
 
 
 def borrowed(kind: str, value: str, token: Token) -> Token:
@@ -126,7 +107,7 @@ class FastLexer:
         match = self.master.match
         keywords, accepts, before_skipping = self.keywords, self.accepts, self.before_skipping
         make = str.__new__  # a Token made here, not through Token's Python constructor (the same fields)
-        lines = _Lines(text)
+        lines = SourceFile(LEXED, text)
         token = None
         while pos < end_of_text:
             found = match(text, pos)
@@ -158,6 +139,6 @@ class FastLexer:
         if pos >= end_of_text:
             return
         counter = lexer_state.line_ctr
-        line, column = lines.place(pos)
+        line, column = lines.position(pos)
         counter.char_pos, counter.line, counter.column, counter.line_start_pos = pos, line, column, pos - column + 1
         yield from self.fallback.lex(lexer_state, parser_state)
